@@ -1,0 +1,221 @@
+//! Command-line arguments as clap parses them, and their resolution into settings.
+//!
+//! Raw arguments live here and nowhere else: [`DedupArgs::resolve`] turns them into a
+//! validated [`reprint::Config`] plus the run's own settings, with every default applied.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reprint::config::{DEFAULT_BUCKET_CAP, DEFAULT_NGRAM, DEFAULT_NUM_PERM, DEFAULT_THRESHOLD};
+use reprint::io::{FieldNames, Source};
+use reprint::{Banding, Config, Keep};
+
+/// Find what is printed twice in scraped news.
+#[derive(Parser, Debug)]
+#[command(name = "reprint", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Drop near-duplicate documents from JSONL crawl dumps.
+    ///
+    /// Kept records are written byte-identical to their input lines, in input order.
+    Dedup(DedupArgs),
+}
+
+/// Which member of a cluster survives.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KeepArg {
+    /// The first in input order.
+    First,
+    /// The longest text.
+    Longest,
+    /// The earliest date (see --date-field); undated documents come last.
+    Earliest,
+}
+
+/// When to draw a progress bar on stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProgressArg {
+    /// Only when stderr is a terminal.
+    Auto,
+    Always,
+    Never,
+}
+
+/// What to do with a record that cannot be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Report `file:line: reason` on stderr, go on, exit 1 at the end.
+    Skip,
+    /// Stop at the first bad record with exit code 2, writing nothing.
+    Fail,
+}
+
+/// Names of the fields read from each record.
+#[derive(Args, Debug, Clone)]
+pub struct FieldArgs {
+    /// Field holding the document id (a missing id means the line number).
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// Field holding the text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// Field holding the page url (its host is the site unless --site-field is given).
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+    /// Field holding the headline.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+    /// Field naming the site [default: the host of the url].
+    #[arg(long, value_name = "NAME")]
+    pub site_field: Option<String>,
+    /// Field holding the date, for --keep earliest (ISO 8601 or a common form).
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_field: String,
+}
+
+impl FieldArgs {
+    pub fn resolve(&self) -> FieldNames {
+        FieldNames {
+            id: self.id_field.clone(),
+            text: self.text_field.clone(),
+            title: self.title_field.clone(),
+            url: self.url_field.clone(),
+            site: self.site_field.clone(),
+            date: self.date_field.clone(),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct DedupArgs {
+    /// JSONL inputs, read as one stream in order; `-` is stdin. gzip and zstd are detected.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub inputs: Vec<String>,
+    /// Write kept records here [default: stdout].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Write one {"id", "cluster", "duplicate", "similarity"} object per record here.
+    #[arg(long, value_name = "FILE")]
+    pub clusters: Option<PathBuf>,
+    /// Estimated Jaccard similarity at or above which documents are near-duplicates.
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD, value_name = "F")]
+    pub threshold: f64,
+    /// Values per MinHash signature.
+    #[arg(long, default_value_t = DEFAULT_NUM_PERM, value_name = "N")]
+    pub num_perm: usize,
+    /// Tokens per shingle.
+    #[arg(long, default_value_t = DEFAULT_NGRAM, value_name = "N")]
+    pub ngram: usize,
+    /// LSH bands [default: chosen from --threshold]; give with --rows.
+    #[arg(long, value_name = "B", requires = "rows")]
+    pub bands: Option<usize>,
+    /// Values per LSH band [default: chosen from --threshold]; give with --bands.
+    #[arg(long, value_name = "R", requires = "bands")]
+    pub rows: Option<usize>,
+    /// Buckets with more documents than this are a shared template and propose no pairs.
+    #[arg(long, default_value_t = DEFAULT_BUCKET_CAP, value_name = "N")]
+    pub bucket_cap: usize,
+    /// Which member of each cluster is kept.
+    #[arg(long, value_enum, default_value_t = KeepArg::First)]
+    pub keep: KeepArg,
+    /// Sign the text as-is (today the only mode: body recovery is not built yet).
+    #[arg(long)]
+    pub raw: bool,
+    /// Worker threads [default: all cores]. The output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Draw a progress bar on stderr.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+    /// Write run statistics as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// What to do with a record that cannot be read.
+    #[arg(long, value_enum, default_value_t = OnError::Skip)]
+    pub on_error: OnError,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// Everything a dedup run needs, resolved and checked.
+#[derive(Debug)]
+pub struct DedupRun {
+    pub sources: Vec<Source>,
+    pub output: Option<PathBuf>,
+    pub clusters: Option<PathBuf>,
+    pub stats: Option<PathBuf>,
+    pub config: Config,
+    pub fields: FieldNames,
+    pub threads: usize,
+    pub progress: bool,
+    pub on_error: OnError,
+}
+
+impl DedupArgs {
+    /// Apply defaults and check everything that can be checked before reading input.
+    pub fn resolve(&self) -> Result<DedupRun, String> {
+        let mut config = Config::with_threshold(self.threshold, self.num_perm);
+        config.ngram = self.ngram;
+        config.bucket_cap = self.bucket_cap;
+        config.keep = match self.keep {
+            KeepArg::First => Keep::First,
+            KeepArg::Longest => Keep::Longest,
+            KeepArg::Earliest => Keep::Earliest,
+        };
+        if let (Some(bands), Some(rows)) = (self.bands, self.rows) {
+            config.banding = Banding { bands, rows };
+        }
+        config.validate().map_err(|e| e.to_string())?;
+        let threads = match self.threads {
+            Some(0) => return Err("--threads must be at least 1".into()),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let sources: Vec<Source> = self.inputs.iter().map(|s| Source::from_arg(s)).collect();
+        if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
+            return Err("standard input (-) can be given only once".into());
+        }
+        check_outputs(&sources, [&self.output, &self.clusters, &self.stats])?;
+        let progress = match self.progress {
+            ProgressArg::Always => true,
+            ProgressArg::Never => false,
+            ProgressArg::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        };
+        Ok(DedupRun {
+            sources,
+            output: self.output.clone(),
+            clusters: self.clusters.clone(),
+            stats: self.stats.clone(),
+            config,
+            fields: self.fields.resolve(),
+            threads,
+            progress,
+            on_error: self.on_error,
+        })
+    }
+}
+
+/// Refuse an output that is also an input (it would be destroyed before it is read).
+fn check_outputs<const N: usize>(
+    sources: &[Source],
+    outputs: [&Option<PathBuf>; N],
+) -> Result<(), String> {
+    for out in outputs.into_iter().flatten() {
+        for source in sources {
+            if let Source::File(input) = source {
+                if reprint::io::same_file(out, input) {
+                    return Err(format!(
+                        "output {} is also an input; write to another path",
+                        out.display()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,244 @@
+//! `reprint dedup`: scan and sign → link and cluster → write clusters, stats, kept records.
+//!
+//! Outputs other than stdout are written atomically. The kept records are written last, by a
+//! second pass over the inputs, so a reader that closes stdout early (`| head`) ends the run
+//! quietly after everything else is safely on disk.
+
+use std::io::{self, Write};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use reprint::dedup::cluster;
+use reprint::io::{decode, open, Lines, Output, Source};
+use reprint::{Clusters, Error, LinkStats, MinHasher};
+
+use super::args::{DedupRun, OnError};
+use super::report::Reporter;
+use super::scan::{scan, Scan, ScanSettings, SKIPPED};
+use super::Outcome;
+
+/// Wall time of each stage.
+#[derive(Default)]
+struct Timings {
+    read_sign: Duration,
+    link_cluster: Duration,
+    write: Duration,
+}
+
+/// Run `reprint dedup`.
+pub fn run(run: &DedupRun) -> anyhow::Result<Outcome> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(run.threads)
+        .build()
+        .context("starting worker threads")?;
+    pool.install(|| run_in_pool(run))
+}
+
+fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let mut timings = Timings::default();
+    let total = run
+        .sources
+        .iter()
+        .map(Source::len_bytes)
+        .sum::<Option<u64>>();
+    let mut reporter = Reporter::new(run.on_error == OnError::Fail, run.progress, total);
+    let hasher = MinHasher::new(run.config.num_perm, run.config.ngram);
+    let settings = ScanSettings {
+        sources: &run.sources,
+        fields: &run.fields,
+        hasher: &hasher,
+        read_bytes: Arc::new(AtomicU64::new(0)),
+    };
+    let mut scan = scan(&settings, &mut reporter)?;
+    timings.read_sign = started.elapsed();
+
+    reporter.stage("linking");
+    let t = Instant::now();
+    let (clusters, link) = cluster(&scan.table, &scan.facts, &run.config);
+    timings.link_cluster = t.elapsed();
+
+    reporter.stage("writing");
+    let t = Instant::now();
+    if let Some(path) = &run.clusters {
+        write_clusters(&scan, &clusters, path)?;
+    }
+    let closed = write_kept(run, &mut scan, &clusters)?;
+    timings.write = t.elapsed();
+    reporter.finish();
+
+    let summary = Summary {
+        scan: &scan,
+        clusters: &clusters,
+        link,
+        skipped: reporter.skipped(),
+        timings,
+        total: started.elapsed(),
+    };
+    if let Some(path) = &run.stats {
+        let mut out = Output::create(Some(path))?;
+        writeln!(out, "{}", summary.to_json(run)).map_err(|e| Error::io(path, e))?;
+        out.commit()?;
+    }
+    eprintln!("{}", summary.line());
+    if closed {
+        return Ok(Outcome::Success);
+    }
+    Ok(if reporter.skipped() > 0 {
+        Outcome::Skipped
+    } else {
+        Outcome::Success
+    })
+}
+
+/// One `{"id", "cluster", "duplicate", "similarity"}` line per document.
+fn write_clusters(scan: &Scan, clusters: &Clusters, path: &std::path::Path) -> Result<(), Error> {
+    let mut out = Output::create(Some(path))?;
+    let io_err = |e| Error::io(path, e);
+    for doc in 0..clusters.len() {
+        let rep = clusters.representative(doc);
+        writeln!(
+            out,
+            "{{\"id\":{},\"cluster\":{},\"duplicate\":{},\"similarity\":{:?}}}",
+            scan.id(doc),
+            scan.id(rep),
+            rep != doc,
+            clusters.similarity(doc)
+        )
+        .map_err(io_err)?;
+    }
+    out.commit()
+}
+
+/// Read the inputs again and write the lines of kept documents. Returns whether stdout was
+/// closed by its reader (which ends the run quietly).
+fn write_kept(run: &DedupRun, scan: &mut Scan, clusters: &Clusters) -> anyhow::Result<bool> {
+    let mut out = Output::create(run.output.as_deref())?;
+    let mut slot = 0usize;
+    for (index, source) in run.sources.iter().enumerate() {
+        let want = scan.source_slots[index];
+        if want == 0 {
+            continue;
+        }
+        let reader = match (source, &scan.spool) {
+            (Source::Stdin, Some(spool)) => {
+                let file = spool.try_clone().map_err(|e| Error::io("-", e))?;
+                decode(Box::new(file), source.path(), Arc::default())?
+            }
+            _ => open(source, Arc::default(), None)?,
+        };
+        let mut lines = Lines::new(reader);
+        let mut seen = 0u64;
+        while seen < want {
+            let line = lines
+                .next_line()
+                .map_err(|e| Error::io(source.path(), e))?
+                .ok_or_else(|| changed(source, "it has fewer lines than on the first pass"))?;
+            if line.is_blank() {
+                continue;
+            }
+            seen += 1;
+            let doc = scan.slot_doc[slot];
+            slot += 1;
+            if doc == SKIPPED || clusters.is_duplicate(doc as usize) {
+                continue;
+            }
+            let written = out
+                .write_all(line.raw)
+                .and_then(|()| match line.raw.last() {
+                    Some(b'\n') => Ok(()),
+                    _ => out.write_all(b"\n"),
+                });
+            if let Err(e) = written {
+                return closed_or(e, &out);
+            }
+        }
+    }
+    match out.commit() {
+        Ok(()) => Ok(false),
+        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => Ok(true),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn closed_or(e: io::Error, out: &Output) -> anyhow::Result<bool> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return Ok(true);
+    }
+    Err(Error::io(out.path(), e).into())
+}
+
+fn changed(source: &Source, detail: &str) -> Error {
+    Error::InputChanged {
+        path: source.path().to_path_buf(),
+        detail: detail.to_string(),
+    }
+}
+
+/// The figures of a finished run.
+struct Summary<'a> {
+    scan: &'a Scan,
+    clusters: &'a Clusters,
+    link: LinkStats,
+    skipped: u64,
+    timings: Timings,
+    total: Duration,
+}
+
+impl Summary<'_> {
+    fn line(&self) -> String {
+        let t = &self.timings;
+        let mb = self.scan.input_bytes as f64 / 1e6;
+        let mut line = format!(
+            "reprint: {} documents read, {} skipped, {} clusters, {} duplicates dropped; \
+             read+sign {:.2}s, link+cluster {:.2}s, write {:.2}s; {:.1} MB in {:.2}s ({:.1} MB/s)",
+            self.clusters.len(),
+            self.skipped,
+            self.clusters.count(),
+            self.clusters.duplicates(),
+            t.read_sign.as_secs_f64(),
+            t.link_cluster.as_secs_f64(),
+            t.write.as_secs_f64(),
+            mb,
+            self.total.as_secs_f64(),
+            mb / self.total.as_secs_f64().max(1e-9),
+        );
+        if self.link.capped_buckets > 0 {
+            line.push_str(&format!(
+                "; {} buckets over --bucket-cap ({} document slots) proposed no pairs",
+                self.link.capped_buckets, self.link.capped_documents
+            ));
+        }
+        line
+    }
+
+    fn to_json(&self, run: &DedupRun) -> serde_json::Value {
+        let t = &self.timings;
+        let c = &run.config;
+        serde_json::json!({
+            "documents": self.clusters.len(),
+            "skipped": self.skipped,
+            "clusters": self.clusters.count(),
+            "duplicates": self.clusters.duplicates(),
+            "input_bytes": self.scan.input_bytes,
+            "candidates": self.link.candidates,
+            "verified": self.link.verified,
+            "capped_buckets": self.link.capped_buckets,
+            "capped_documents": self.link.capped_documents,
+            "threshold": c.threshold,
+            "num_perm": c.num_perm,
+            "ngram": c.ngram,
+            "bands": c.banding.bands,
+            "rows": c.banding.rows,
+            "threads": run.threads,
+            "seconds": {
+                "read_sign": t.read_sign.as_secs_f64(),
+                "link_cluster": t.link_cluster.as_secs_f64(),
+                "write": t.write.as_secs_f64(),
+                "total": self.total.as_secs_f64(),
+            },
+        })
+    }
+}

@@ -1,0 +1,92 @@
+//! What the user sees on stderr while a run goes: bad records as `file:line: reason`, a
+//! progress bar when stderr is a terminal, and the count that decides the exit code.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use reprint::Error;
+
+/// Bad records after this many are counted but not printed one by one.
+const SHOWN_MAX: u64 = 1000;
+
+/// Reports problems and progress; decides whether a bad record stops the run.
+pub struct Reporter {
+    fail_fast: bool,
+    skipped: u64,
+    bar: ProgressBar,
+}
+
+impl Reporter {
+    /// `fail_fast` stops at the first bad record; `progress` draws a bar of `total_bytes`
+    /// (a spinner when the total is unknown).
+    pub fn new(fail_fast: bool, progress: bool, total_bytes: Option<u64>) -> Reporter {
+        let bar = if !progress {
+            ProgressBar::hidden()
+        } else if let Some(total) = total_bytes {
+            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar
+        } else {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{prefix} {spinner} {bytes} {bytes_per_sec} {msg}")
+                    .expect("the template is valid"),
+            );
+            bar
+        };
+        bar.set_prefix("reading");
+        Reporter {
+            fail_fast,
+            skipped: 0,
+            bar,
+        }
+    }
+
+    /// A record that could not be used: stop (`Err`) or report and count it.
+    pub fn record_error(&mut self, error: Error) -> Result<(), Error> {
+        if self.fail_fast {
+            return Err(error);
+        }
+        self.skipped += 1;
+        if self.skipped <= SHOWN_MAX {
+            self.println(&format!("reprint: {error}"));
+        } else if self.skipped == SHOWN_MAX + 1 {
+            self.println("reprint: further bad records are counted but not shown");
+        }
+        Ok(())
+    }
+
+    /// An input that could not be opened or read to its end.
+    pub fn file_error(&mut self, error: Error) -> Result<(), Error> {
+        self.record_error(error)
+    }
+
+    /// Records and inputs skipped so far.
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    /// Move the bar to `bytes` read.
+    pub fn tick(&self, bytes: u64) {
+        self.bar.set_position(bytes);
+    }
+
+    /// Name the stage the bar shows.
+    pub fn stage(&self, name: &'static str) {
+        self.bar.set_prefix(name);
+    }
+
+    /// Print a line on stderr without tearing the bar.
+    pub fn println(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
+    /// Remove the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

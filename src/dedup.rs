@@ -1,0 +1,297 @@
+//! Batch near-duplicate detection: sign → index → verify → cluster.
+//!
+//! Signatures are kept flat in a [`SignatureTable`] (`num_perm` values per document, about
+//! 512 bytes each at the default), the only per-document state the engine needs. Linking
+//! works band by band, so the index never holds more than one band's keys (16 bytes per
+//! document): each band's `(key, document)` pairs are sorted in parallel, every bucket yields
+//! star edges from its smallest document index to each other member, and the pooled edges are
+//! deduplicated and verified in parallel by signature similarity. Every step orders its
+//! results by document index, so the clusters are the same for any number of threads.
+
+use rayon::prelude::*;
+
+use crate::cluster::{Clusters, Survivor, UnionFind};
+use crate::config::Config;
+use crate::date::parse_date;
+use crate::lsh::Banding;
+use crate::minhash::{agreements, MinHasher, Scratch};
+
+/// The signatures of a corpus, document by document, stored flat.
+#[derive(Clone, Debug)]
+pub struct SignatureTable {
+    num_perm: usize,
+    values: Vec<u32>,
+    /// Whether each document has a signature (a text without tokens has none).
+    signed: Vec<bool>,
+}
+
+impl SignatureTable {
+    /// An empty table for signatures of `num_perm` values.
+    pub fn new(num_perm: usize) -> Self {
+        SignatureTable {
+            num_perm,
+            values: Vec::new(),
+            signed: Vec::new(),
+        }
+    }
+
+    /// The number of documents.
+    pub fn len(&self) -> usize {
+        self.signed.len()
+    }
+
+    /// Whether the table holds no documents.
+    pub fn is_empty(&self) -> bool {
+        self.signed.is_empty()
+    }
+
+    /// Values per signature.
+    pub fn num_perm(&self) -> usize {
+        self.num_perm
+    }
+
+    /// The signature of document `doc`, or `None` when its text had no tokens.
+    pub fn get(&self, doc: usize) -> Option<&[u32]> {
+        self.signed[doc].then(|| &self.values[doc * self.num_perm..(doc + 1) * self.num_perm])
+    }
+
+    /// Sign `texts` in parallel and append them, in order, as the next documents.
+    pub fn sign_batch<S: AsRef<str> + Sync>(&mut self, hasher: &MinHasher, texts: &[S]) {
+        assert_eq!(
+            hasher.num_perm(),
+            self.num_perm,
+            "hasher and table disagree on num_perm"
+        );
+        let k = self.num_perm;
+        let start = self.values.len();
+        self.values.resize(start + texts.len() * k, 0);
+        let mut signed = vec![false; texts.len()];
+        self.values[start..]
+            .par_chunks_mut(k)
+            .zip(texts.par_iter())
+            .zip(signed.par_iter_mut())
+            .for_each_init(Scratch::new, |scratch, ((out, text), signed)| {
+                *signed = hasher.signature_into(text.as_ref(), scratch, out) > 0;
+                if !*signed {
+                    out.fill(0);
+                }
+            });
+        self.signed.extend(signed);
+    }
+
+    /// Estimated similarity of documents `a` and `b`; 0 when either has no signature.
+    pub fn similarity(&self, a: usize, b: usize) -> f64 {
+        match (self.get(a), self.get(b)) {
+            (Some(x), Some(y)) => agreements(x, y) as f64 / self.num_perm as f64,
+            _ => 0.0,
+        }
+    }
+}
+
+/// What linking did, for the summary and `--stats`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    /// Distinct candidate pairs proposed by the bands.
+    pub candidates: u64,
+    /// Candidate pairs whose signatures agree at or above the threshold.
+    pub verified: u64,
+    /// Buckets over the cap, which proposed no candidates.
+    pub capped_buckets: u64,
+    /// Document slots in those buckets (a document counts once per capped bucket).
+    pub capped_documents: u64,
+}
+
+/// The smallest number of agreeing values that reaches `threshold` out of `num_perm`.
+pub fn min_agreements(threshold: f64, num_perm: usize) -> usize {
+    // The epsilon keeps 0.8 * 128 = 102.4 (inexact in binary) from rounding the wrong way.
+    ((threshold * num_perm as f64) - 1e-9).ceil().max(0.0) as usize
+}
+
+/// Link the documents of `table` whose signatures agree at or above the threshold, by LSH
+/// candidates verified against their signatures.
+pub fn link(table: &SignatureTable, config: &Config) -> (UnionFind, LinkStats) {
+    let mut stats = LinkStats::default();
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    for band in 0..config.banding.bands {
+        band_edges(
+            table,
+            config.banding,
+            band,
+            config.bucket_cap,
+            &mut edges,
+            &mut stats,
+        );
+    }
+    edges.par_sort_unstable();
+    edges.dedup();
+    stats.candidates = edges.len() as u64;
+    let need = min_agreements(config.threshold, table.num_perm);
+    let verified: Vec<(u32, u32)> = edges
+        .into_par_iter()
+        .filter(|&(a, b)| {
+            let (x, y) = (table.get(a as usize), table.get(b as usize));
+            // Both are signed: only signed documents enter buckets.
+            x.zip(y).is_some_and(|(x, y)| agreements(x, y) >= need)
+        })
+        .collect();
+    stats.verified = verified.len() as u64;
+    let mut sets = UnionFind::new(table.len());
+    for (a, b) in verified {
+        sets.union(a, b);
+    }
+    (sets, stats)
+}
+
+/// Append the star edges of every bucket of band `band` to `edges`.
+fn band_edges(
+    table: &SignatureTable,
+    banding: Banding,
+    band: usize,
+    cap: usize,
+    edges: &mut Vec<(u32, u32)>,
+    stats: &mut LinkStats,
+) {
+    let rows = banding.rows;
+    let mut keys: Vec<(u64, u32)> = (0..table.len())
+        .into_par_iter()
+        .filter_map(|d| {
+            let sig = table.get(d)?;
+            Some((
+                crate::lsh::band_key(band, &sig[band * rows..(band + 1) * rows]),
+                d as u32,
+            ))
+        })
+        .collect();
+    keys.par_sort_unstable();
+    for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+        if bucket.len() > cap {
+            stats.capped_buckets += 1;
+            stats.capped_documents += bucket.len() as u64;
+            continue;
+        }
+        let smallest = bucket[0].1;
+        edges.extend(bucket[1..].iter().map(|&(_, d)| (smallest, d)));
+    }
+}
+
+/// Cluster the documents of `table` under `config`; `facts` gives each document's length
+/// and date for the survivor policy.
+pub fn cluster(
+    table: &SignatureTable,
+    facts: &[Survivor],
+    config: &Config,
+) -> (Clusters, LinkStats) {
+    assert_eq!(table.len(), facts.len(), "one survivor fact per document");
+    let (mut sets, stats) = link(table, config);
+    let clusters =
+        Clusters::from_sets(&mut sets, config.keep, facts, |d, r| table.similarity(d, r));
+    (clusters, stats)
+}
+
+/// One document of a batch: its text and, for `Keep::Earliest`, its date.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Document<'a> {
+    /// The text to sign.
+    pub text: &'a str,
+    /// The date (ISO 8601 or a common form; see [`crate::date::parse_date`]).
+    pub date: Option<&'a str>,
+}
+
+impl<'a> Document<'a> {
+    /// A document with a text and no date.
+    pub fn new(text: &'a str) -> Self {
+        Document { text, date: None }
+    }
+}
+
+/// Find the near-duplicate clusters of `docs` (document index = position in the slice).
+///
+/// ```
+/// use reprint::{dedup, Config, Document};
+/// let base = "Russia cut off the Caspian pipeline on July 5, and Kazakhstan answered by \
+///             leaving the monetary committee of the CIS the very next day.";
+/// let docs = [
+///     Document::new(base),
+///     Document::new("An unrelated story about the harvest festival in the northern valley, \
+///                    where farmers sold apples and pears at the market."),
+///     Document::new(&format!("{base} ")),
+/// ];
+/// let clusters = dedup(&docs, &Config::default()).unwrap();
+/// assert_eq!(clusters.representative(2), 0);
+/// assert!(!clusters.is_duplicate(1));
+/// ```
+pub fn dedup(docs: &[Document<'_>], config: &Config) -> crate::Result<Clusters> {
+    config.validate()?;
+    let hasher = MinHasher::new(config.num_perm, config.ngram);
+    let mut table = SignatureTable::new(config.num_perm);
+    let texts: Vec<&str> = docs.iter().map(|d| d.text).collect();
+    table.sign_batch(&hasher, &texts);
+    let facts: Vec<Survivor> = docs
+        .iter()
+        .map(|d| Survivor {
+            len_bytes: d.text.len() as u64,
+            date: d.date.and_then(parse_date),
+        })
+        .collect();
+    Ok(cluster(&table, &facts, config).0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_agreements_rounds_up() {
+        assert_eq!(min_agreements(0.8, 128), 103);
+        assert_eq!(min_agreements(0.5, 128), 64);
+        assert_eq!(min_agreements(1.0, 128), 128);
+        assert_eq!(min_agreements(0.75, 4), 3);
+    }
+
+    #[test]
+    fn empty_texts_are_never_duplicates() {
+        let docs = [Document::new(""), Document::new("..."), Document::new("")];
+        let c = dedup(&docs, &Config::default()).unwrap();
+        assert_eq!(c.count(), 3);
+    }
+
+    #[test]
+    fn earliest_keeps_the_dated_copy() {
+        let text = "the same long article text with many words in it for shingles to form";
+        let docs = [
+            Document {
+                text,
+                date: Some("2024-07-01"),
+            },
+            Document {
+                text,
+                date: Some("2024-06-01"),
+            },
+            Document { text, date: None },
+        ];
+        let mut config = Config::default();
+        config.keep = crate::Keep::Earliest;
+        let c = dedup(&docs, &config).unwrap();
+        assert_eq!(
+            (0..3).map(|d| c.representative(d)).collect::<Vec<_>>(),
+            [1, 1, 1]
+        );
+    }
+
+    #[test]
+    fn capped_buckets_propose_nothing() {
+        let text = "a template page that is printed on every page of the site verbatim";
+        let texts = vec![text; 5];
+        let hasher = MinHasher::new(128, 5);
+        let mut table = SignatureTable::new(128);
+        table.sign_batch(&hasher, &texts);
+        let mut config = Config::default();
+        config.bucket_cap = 4;
+        let (sets_stats, stats) = link(&table, &config);
+        drop(sets_stats);
+        assert_eq!(stats.capped_buckets, config.banding.bands as u64);
+        assert_eq!(stats.verified, 0);
+        config.bucket_cap = 5;
+        assert_eq!(link(&table, &config).1.verified, 4);
+    }
+}

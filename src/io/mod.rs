@@ -1,0 +1,12 @@
+//! Everything that touches files: reading JSONL inputs and writing outputs atomically.
+//!
+//! The pure stages (text, minhash, lsh, cluster) never see a file or a JSON value; this
+//! module turns input lines into [`Record`]s and carries errors with their path and line.
+
+mod input;
+mod output;
+mod record;
+
+pub use input::{decode, open, Line, Lines, Source};
+pub use output::{same_file, Output};
+pub use record::{parse_record, url_host, FieldNames, Record};

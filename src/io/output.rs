@@ -1,0 +1,134 @@
+//! Output files written atomically: a temporary file beside the target, renamed over it only
+//! when complete, so a run stopped midway leaves the old file or none, never a torn one.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Where an output goes: standard output, or a file replaced atomically on [`Output::commit`].
+pub enum Output {
+    /// Standard output (`-` or no path).
+    Stdout(BufWriter<io::Stdout>),
+    /// A temporary file that becomes `path` on commit; dropped uncommitted, it is deleted.
+    File {
+        /// The final path.
+        path: PathBuf,
+        /// The temporary file, in the same directory so the rename is atomic.
+        file: BufWriter<tempfile::NamedTempFile>,
+    },
+}
+
+impl Output {
+    /// Standard output for `None` or `-`, else a temporary file beside `path`.
+    pub fn create(path: Option<&Path>) -> Result<Output> {
+        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+            return Ok(Output::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            )));
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".reprint-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(path, e))?;
+        Ok(Output::File {
+            path: path.to_path_buf(),
+            file: BufWriter::with_capacity(1 << 16, file),
+        })
+    }
+
+    /// The path written to (`-` for standard output).
+    pub fn path(&self) -> &Path {
+        match self {
+            Output::Stdout(_) => Path::new("-"),
+            Output::File { path, .. } => path,
+        }
+    }
+
+    /// Flush, and for a file, rename it over its target.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().map_err(|e| Error::io("-", e)),
+            Output::File { path, file } => {
+                let tmp = file
+                    .into_inner()
+                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                tmp.as_file().sync_data().map_err(|e| Error::io(&path, e))?;
+                tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(buf),
+            Output::File { file, .. } => file.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File { file, .. } => file.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { file, .. } => file.flush(),
+        }
+    }
+}
+
+/// Whether `a` and `b` name the same existing file (so writing `a` would destroy `b`).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        std::fs::write(&path, "old\n").unwrap();
+        let mut out = Output::create(Some(&path)).unwrap();
+        out.write_all(b"new\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+        out.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        let mut dropped = Output::create(Some(&path)).unwrap();
+        dropped.write_all(b"never\n").unwrap();
+        drop(dropped);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temporary file left behind"
+        );
+    }
+
+    #[test]
+    fn same_file_sees_through_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a");
+        std::fs::write(&path, "").unwrap();
+        assert!(same_file(&path, &dir.path().join(".").join("a")));
+        assert!(!same_file(&path, &dir.path().join("b")));
+    }
+}

@@ -1,0 +1,320 @@
+//! One JSONL line → the few fields reprint reads, without building a JSON tree.
+//!
+//! A serde visitor walks the object once: the configured fields are borrowed from the line
+//! where they hold no escapes (copied only where they do), every other value is skipped by
+//! `IgnoredAny`. The id is kept as its raw JSON text so it is written back exactly as given.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::RecordError;
+
+/// The names of the fields reprint reads from each record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldNames {
+    /// The document id (any JSON value; a missing id means the line number).
+    pub id: String,
+    /// The text to sign and clean (must be a string).
+    pub text: String,
+    /// The headline, when the crawl has one.
+    pub title: String,
+    /// The page address (its host is the site unless `site` is given).
+    pub url: String,
+    /// The site, when the records name it; else the url's host.
+    pub site: Option<String>,
+    /// The date, for `--keep earliest`.
+    pub date: String,
+}
+
+impl Default for FieldNames {
+    fn default() -> Self {
+        FieldNames {
+            id: "id".into(),
+            text: "text".into(),
+            title: "title".into(),
+            url: "url".into(),
+            site: None,
+            date: "date".into(),
+        }
+    }
+}
+
+/// The fields of one record, borrowed from its line where possible.
+#[derive(Debug, Default)]
+pub struct Record<'a> {
+    /// The id's raw JSON text (`"a1"`, `17`), if the record has one.
+    pub id: Option<&'a str>,
+    /// The text field.
+    pub text: Cow<'a, str>,
+    /// The title field, when it is a string.
+    pub title: Option<Cow<'a, str>>,
+    /// The url field, when it is a string.
+    pub url: Option<Cow<'a, str>>,
+    /// The site field (only read when `FieldNames::site` names one), when it is a string.
+    pub site: Option<Cow<'a, str>>,
+    /// The date field, when it is a string.
+    pub date: Option<Cow<'a, str>>,
+}
+
+/// Parse one line (without its line ending) into a [`Record`].
+pub fn parse_record<'a>(line: &'a [u8], fields: &FieldNames) -> Result<Record<'a>, RecordError> {
+    let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8(e.valid_up_to()))?;
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed = RecordSeed { fields }
+        .deserialize(&mut de)
+        .and_then(|r| de.end().map(|()| r));
+    match parsed {
+        Ok(Ok(record)) => Ok(record),
+        Ok(Err(e)) => Err(e),
+        Err(e) => Err(RecordError::Json(e.to_string())),
+    }
+}
+
+struct RecordSeed<'f> {
+    fields: &'f FieldNames,
+}
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    /// A JSON error aborts the parse; a field of the wrong type is reported after it.
+    type Value = Result<Record<'de>, RecordError>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RecordSeed<'_> {
+    type Value = Result<Record<'de>, RecordError>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let f = self.fields;
+        let mut record = Record::default();
+        let mut text: Option<Value<'de>> = None;
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            let key = key.0;
+            if key == f.text {
+                text = Some(map.next_value()?);
+            } else if key == f.id {
+                record.id = Some(map.next_value::<&'de RawValue>()?.get());
+            } else if key == f.title {
+                record.title = map.next_value::<Value>()?.string();
+            } else if key == f.url {
+                record.url = map.next_value::<Value>()?.string();
+            } else if f.site.as_deref() == Some(&*key) {
+                record.site = map.next_value::<Value>()?.string();
+            } else if key == f.date {
+                record.date = map.next_value::<Value>()?.string();
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(match text {
+            None => Err(RecordError::MissingField(f.text.clone())),
+            Some(Value::Str(s)) => {
+                record.text = s;
+                Ok(record)
+            }
+            Some(Value::Other(found)) => Err(RecordError::WrongType {
+                field: f.text.clone(),
+                found,
+                expected: "a string",
+            }),
+        })
+    }
+}
+
+/// A string borrowed from the line when it has no escapes.
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match d.deserialize_str(ValueVisitor)? {
+            Value::Str(s) => Ok(Str(s)),
+            Value::Other(found) => Err(serde::de::Error::custom(format!("key is {found}"))),
+        }
+    }
+}
+
+/// A field value: a string, or the kind of JSON value it was instead.
+enum Value<'a> {
+    Str(Cow<'a, str>),
+    Other(&'static str),
+}
+
+impl<'a> Value<'a> {
+    fn string(self) -> Option<Cow<'a, str>> {
+        match self {
+            Value::Str(s) => Some(s),
+            Value::Other(_) => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Value<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Value::Str(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Value::Str(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Value::Str(Cow::Owned(v)))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Value::Other("a boolean"))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Value::Other("a number"))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Value::Other("a number"))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Value::Other("a number"))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Value::Other("null"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Other("an array"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Value::Other("an object"))
+    }
+}
+
+/// The host of `url` (`https://www.example.com:8080/a` → `www.example.com`), lowercased
+/// only if it needs to be; `None` when `url` has no `scheme://host`.
+pub fn url_host(url: &str) -> Option<Cow<'_, str>> {
+    let rest = &url[url.find("://")? + 3..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.rfind(':') {
+        Some(i) if !host.ends_with(']') => &host[..i],
+        _ => host,
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some(if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(host)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Record<'_>, RecordError> {
+        parse_record(line.as_bytes(), &FieldNames::default())
+    }
+
+    #[test]
+    fn reads_fields_and_skips_the_rest() {
+        let r = parse(r#"{"id": 7, "x": {"deep": [1, {"a": null}]}, "text": "hello", "title": "T", "date": "2024-01-01"}"#)
+            .unwrap();
+        assert_eq!(r.id, Some("7"));
+        assert_eq!(r.text, "hello");
+        assert!(matches!(r.text, Cow::Borrowed(_)));
+        assert_eq!(r.title.as_deref(), Some("T"));
+        assert_eq!(r.date.as_deref(), Some("2024-01-01"));
+        assert_eq!(r.url, None);
+    }
+
+    #[test]
+    fn escapes_are_decoded_and_ids_kept_raw() {
+        let r = parse(r#"{"text": "a\nb \u00e9", "id": "x\"y"}"#).unwrap();
+        assert_eq!(r.text, "a\nb é");
+        assert_eq!(r.id, Some(r#""x\"y""#));
+    }
+
+    #[test]
+    fn errors_say_what_was_wrong() {
+        assert_eq!(
+            parse(r#"{"id": 1}"#).unwrap_err(),
+            RecordError::MissingField("text".into())
+        );
+        for (line, found) in [
+            (r#"{"text": 3}"#, "a number"),
+            (r#"{"text": null}"#, "null"),
+            (r#"{"text": ["a"]}"#, "an array"),
+            (r#"{"text": {"a": 1}}"#, "an object"),
+            (r#"{"text": true}"#, "a boolean"),
+        ] {
+            let e = parse(line).unwrap_err();
+            assert!(
+                matches!(e, RecordError::WrongType { found: f, .. } if f == found),
+                "{line}: {e}"
+            );
+        }
+        assert!(matches!(
+            parse(r#"{"text": "a""#),
+            Err(RecordError::Json(_))
+        ));
+        assert!(matches!(parse(r#"[1, 2]"#), Err(RecordError::Json(_))));
+        assert!(matches!(
+            parse(r#"{"text": "a"} x"#),
+            Err(RecordError::Json(_))
+        ));
+        assert_eq!(
+            parse_record(b"{\"text\": \"a\xff\"}", &FieldNames::default()).unwrap_err(),
+            RecordError::InvalidUtf8(11)
+        );
+    }
+
+    #[test]
+    fn configured_names() {
+        let fields = FieldNames {
+            text: "content".into(),
+            site: Some("domain".into()),
+            ..FieldNames::default()
+        };
+        let r = parse_record(
+            br#"{"content": "c", "domain": "d.com", "text": 5}"#,
+            &fields,
+        )
+        .unwrap();
+        assert_eq!(r.text, "c");
+        assert_eq!(r.site.as_deref(), Some("d.com"));
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            url_host("https://www.Example.com:8080/a?b").as_deref(),
+            Some("www.example.com")
+        );
+        assert_eq!(
+            url_host("http://user@news.site.org").as_deref(),
+            Some("news.site.org")
+        );
+        assert_eq!(url_host("http://[::1]/x").as_deref(), Some("[::1]"));
+        assert_eq!(url_host("not a url"), None);
+        assert_eq!(url_host("file:///etc"), None);
+    }
+}

@@ -1,0 +1,142 @@
+//! Locality-sensitive hashing: bands of signature values and their keys.
+//!
+//! A signature of `num_perm` values is cut into `bands` bands of `rows` values each; two
+//! documents become a *candidate* pair when any band agrees in all its rows. With Jaccard
+//! similarity `s`, that happens with probability `1 - (1 - s^rows)^bands`, an S-curve whose
+//! steep part should sit at the threshold. [`Banding::for_threshold`] picks the shape that
+//! minimises the area of false positives (below the threshold) plus false negatives (above).
+//!
+//! A band key is a stable 64-bit hash of the band's index and its values ([`band_key`]):
+//! 32-bit keys would collide by the hundred million at a billion documents.
+
+use crate::shingle::fmix64;
+
+/// Seed of [`band_key`]. Part of the persisted format.
+pub const BAND_SEED: u64 = 0x4241_4e44_4b45_5931; // "BANDKEY1"
+
+/// The shape of the LSH index: `bands × rows` values of each signature are used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Banding {
+    /// Number of bands.
+    pub bands: usize,
+    /// Values per band.
+    pub rows: usize,
+}
+
+impl Banding {
+    /// The banding with `bands * rows <= num_perm` that minimises the false-positive plus
+    /// false-negative area around `threshold` (equal weights). Ties go to fewer values used.
+    pub fn for_threshold(threshold: f64, num_perm: usize) -> Banding {
+        let mut best = Banding {
+            bands: 1,
+            rows: num_perm.max(1),
+        };
+        let mut best_err = f64::INFINITY;
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let b = Banding { bands, rows };
+                let err = b.false_positive_area(threshold) + b.false_negative_area(threshold);
+                if err < best_err - 1e-12 {
+                    best = b;
+                    best_err = err;
+                }
+            }
+        }
+        best
+    }
+
+    /// Probability that a pair with Jaccard similarity `s` becomes a candidate.
+    pub fn candidate_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// Area under the candidate curve below the threshold (pairs wrongly proposed).
+    pub fn false_positive_area(&self, threshold: f64) -> f64 {
+        integrate(|s| self.candidate_probability(s), 0.0, threshold)
+    }
+
+    /// Area above the candidate curve above the threshold (pairs missed).
+    pub fn false_negative_area(&self, threshold: f64) -> f64 {
+        integrate(|s| 1.0 - self.candidate_probability(s), threshold, 1.0)
+    }
+
+    /// The number of signature values the bands use.
+    pub fn used(&self) -> usize {
+        self.bands * self.rows
+    }
+
+    /// Write the key of every band of `signature` into `out` (length `bands`).
+    pub fn keys_into(&self, signature: &[u32], out: &mut [u64]) {
+        debug_assert!(signature.len() >= self.used() && out.len() == self.bands);
+        for (band, (values, key)) in signature
+            .chunks_exact(self.rows)
+            .zip(out.iter_mut())
+            .enumerate()
+        {
+            *key = band_key(band, values);
+        }
+    }
+}
+
+/// The stable key of band number `band` holding `values`.
+#[inline]
+pub fn band_key(band: usize, values: &[u32]) -> u64 {
+    let mut h = fmix64(BAND_SEED ^ band as u64);
+    for &v in values {
+        h = (h ^ u64::from(v))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+    fmix64(h)
+}
+
+/// Simpson's rule with 256 intervals: exact enough to rank bandings.
+fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    const N: usize = 256;
+    let h = (b - a) / N as f64;
+    let mut sum = f(a) + f(b);
+    for i in 1..N {
+        let w = if i % 2 == 1 { 4.0 } else { 2.0 };
+        sum += w * f(a + i as f64 * h);
+    }
+    sum * h / 3.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banding_puts_the_s_curve_at_the_threshold() {
+        for &t in &[0.5, 0.7, 0.8, 0.9] {
+            let b = Banding::for_threshold(t, 128);
+            assert!(b.used() <= 128);
+            // The curve's midpoint (1/b)^(1/r) lies near the threshold.
+            let mid = (1.0 / b.bands as f64).powf(1.0 / b.rows as f64);
+            assert!((mid - t).abs() < 0.1, "t={t} {b:?} mid={mid}");
+            assert!(
+                b.candidate_probability((t + 0.15).min(1.0)) > 0.9,
+                "t={t} {b:?}"
+            );
+            assert!(b.candidate_probability(t - 0.3) < 0.1, "t={t} {b:?}");
+        }
+    }
+
+    #[test]
+    fn higher_threshold_means_more_rows_per_band() {
+        let low = Banding::for_threshold(0.5, 128);
+        let high = Banding::for_threshold(0.9, 128);
+        assert!(high.rows > low.rows);
+    }
+
+    #[test]
+    fn keys_depend_on_band_and_values() {
+        assert_ne!(band_key(0, &[1, 2, 3]), band_key(1, &[1, 2, 3]));
+        assert_ne!(band_key(0, &[1, 2, 3]), band_key(0, &[1, 2, 4]));
+        let b = Banding { bands: 2, rows: 2 };
+        let mut keys = [0u64; 2];
+        b.keys_into(&[5, 6, 5, 6], &mut keys);
+        assert_ne!(keys[0], keys[1]);
+        assert_eq!(keys[0], band_key(0, &[5, 6]));
+    }
+}

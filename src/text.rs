@@ -1,0 +1,249 @@
+//! Normalization and tokens: the first step of signing a text.
+//!
+//! A *token* is a maximal run of word characters (letters, digits, combining marks and `_`),
+//! lowercased with Unicode's full lowercase mapping; everything else (punctuation, symbols,
+//! whitespace) separates tokens. Han, Hiragana, Katakana and Hangul characters are each a token
+//! of their own, so unspaced Chinese and Japanese text shingles without a word segmenter.
+//!
+//! Tokens are handed on as 64-bit hashes ([`token_hash`]): the signature never needs the token
+//! text, so the hot loop copies each token at most once, into a reused buffer, and allocates
+//! nothing. ASCII bytes take a table-driven fast path; any other character is decoded and
+//! classified on the slow path. [`normalize_into`] spells out the same tokens as text, for
+//! people and tests; both paths agree by construction (a property test checks it).
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// The seed of [`token_hash`]. Part of the persisted format: changing it changes every
+/// signature (the golden test in `minhash` notices).
+pub const TOKEN_SEED: u64 = 0x7265_7072_696e_7431; // "reprint1"
+
+/// The stable 64-bit hash of one token's lowercased UTF-8 bytes (XXH3-64 with [`TOKEN_SEED`]).
+#[inline]
+pub fn token_hash(token: &[u8]) -> u64 {
+    xxh3_64_with_seed(token, TOKEN_SEED)
+}
+
+/// How an ASCII byte takes part in a token.
+const SEPARATOR: u8 = 0;
+
+/// For each ASCII byte: its lowercase form when it is a word byte, else [`SEPARATOR`].
+/// Bytes >= 0x80 are never looked up here.
+static ASCII_WORD: [u8; 128] = {
+    let mut table = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'_' => c,
+            b'A'..=b'Z' => c + 32,
+            _ => SEPARATOR,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Is `c` one of the characters that form a token on their own (Han, Kana, Hangul)?
+#[inline]
+pub fn is_cjk_token_char(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF       // Hangul Jamo
+        | 0x2E80..=0x2FDF     // CJK and Kangxi radicals
+        | 0x3005 | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303B
+        | 0x3040..=0x30FF     // Hiragana, Katakana
+        | 0x3130..=0x318F     // Hangul compatibility Jamo
+        | 0x31F0..=0x31FF     // Katakana phonetic extensions
+        | 0x3400..=0x4DBF     // CJK extension A
+        | 0x4E00..=0x9FFF     // CJK unified ideographs
+        | 0xA960..=0xA97F     // Hangul Jamo extended A
+        | 0xAC00..=0xD7FF     // Hangul syllables, Jamo extended B
+        | 0xF900..=0xFAFF     // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F     // halfwidth Katakana
+        | 0x20000..=0x3134F) // CJK extensions B-G
+}
+
+/// Is `c` (non-ASCII) part of a word: a letter, digit or combining mark?
+#[inline]
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The class of one non-ASCII character.
+enum CharClass {
+    Separator,
+    Word,
+    /// A character that is a whole token by itself.
+    Single,
+}
+
+#[inline]
+fn classify(c: char) -> CharClass {
+    if is_cjk_token_char(c) {
+        CharClass::Single
+    } else if is_word_char(c) {
+        CharClass::Word
+    } else {
+        CharClass::Separator
+    }
+}
+
+/// Push the lowercase UTF-8 of `c` onto `buf`.
+#[inline]
+fn push_lower(buf: &mut Vec<u8>, c: char) {
+    let mut utf8 = [0u8; 4];
+    for lower in c.to_lowercase() {
+        buf.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+    }
+}
+
+/// Walk the tokens of `text`, calling `emit` with each token's lowercased bytes in order.
+/// `buf` is caller-owned scratch; its contents on return are unspecified.
+#[inline]
+pub fn for_each_token(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8])) {
+    buf.clear();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let lower = ASCII_WORD[b as usize];
+            if lower != SEPARATOR {
+                buf.push(lower);
+            } else if !buf.is_empty() {
+                emit(buf);
+                buf.clear();
+            }
+            i += 1;
+            continue;
+        }
+        // Slow path: decode one character. `text` is a str, so `i` is a char boundary.
+        let c = text[i..]
+            .chars()
+            .next()
+            .expect("i is a char boundary inside text");
+        let width = c.len_utf8();
+        match classify(c) {
+            CharClass::Word => push_lower(buf, c),
+            CharClass::Separator => {
+                if !buf.is_empty() {
+                    emit(buf);
+                    buf.clear();
+                }
+            }
+            CharClass::Single => {
+                if !buf.is_empty() {
+                    emit(buf);
+                    buf.clear();
+                }
+                emit(&bytes[i..i + width]);
+            }
+        }
+        i += width;
+    }
+    if !buf.is_empty() {
+        emit(buf);
+        buf.clear();
+    }
+}
+
+/// Append the hash of every token of `text` to `out` (cleared first).
+pub fn token_hashes_into(text: &str, buf: &mut Vec<u8>, out: &mut Vec<u64>) {
+    out.clear();
+    for_each_token(text, buf, |token| out.push(token_hash(token)));
+}
+
+/// The normalized form of `text`: its tokens joined by single spaces, written into `out`
+/// (cleared first). Two texts with the same normalized form have the same signature.
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut buf = Vec::new();
+    let mut bytes = std::mem::take(out).into_bytes();
+    for_each_token(text, &mut buf, |token| {
+        if !bytes.is_empty() {
+            bytes.push(b' ');
+        }
+        bytes.extend_from_slice(token);
+    });
+    // Tokens are whole lowercased characters, so the joined bytes are UTF-8.
+    *out = String::from_utf8(bytes).expect("tokens are whole UTF-8 characters");
+}
+
+/// The normalized form of `text` as a new string; see [`normalize_into`].
+pub fn normalize(text: &str) -> String {
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// The tokens of `text` as strings. Allocates per token: for tests and tools, not hot loops.
+pub fn tokens(text: &str) -> Vec<String> {
+    let mut buf = Vec::new();
+    let mut out = Vec::new();
+    for_each_token(text, &mut buf, |t| {
+        out.push(String::from_utf8(t.to_vec()).expect("tokens are whole UTF-8 characters"))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_words_are_lowercased_and_split_on_punctuation() {
+        assert_eq!(
+            tokens("Kazakhstan's oil-pipeline, CUT off!  (30 days)"),
+            [
+                "kazakhstan",
+                "s",
+                "oil",
+                "pipeline",
+                "cut",
+                "off",
+                "30",
+                "days"
+            ]
+        );
+    }
+
+    #[test]
+    fn unicode_lowercase_and_accents() {
+        assert_eq!(tokens("ÉCOLE Straße ΣΟΦΙΑ"), ["école", "straße", "σοφια"]);
+        // A combining acute accent stays inside its word.
+        assert_eq!(tokens("cafe\u{301} au lait"), ["cafe\u{301}", "au", "lait"]);
+    }
+
+    #[test]
+    fn han_kana_hangul_are_single_tokens() {
+        assert_eq!(tokens("俄罗斯，切断"), ["俄", "罗", "斯", "切", "断"]);
+        assert_eq!(tokens("東京タワー"), ["東", "京", "タ", "ワ", "ー"]);
+        assert_eq!(tokens("한국 news"), ["한", "국", "news"]);
+        assert_eq!(tokens("abc中文def"), ["abc", "中", "文", "def"]);
+    }
+
+    #[test]
+    fn separators_only_give_no_tokens() {
+        assert!(tokens("  ... —— !!! 😀 ").is_empty());
+        assert!(tokens("").is_empty());
+    }
+
+    #[test]
+    fn normalize_joins_tokens() {
+        assert_eq!(
+            normalize("  Hello,   WORLD!\n\tGood-bye. "),
+            "hello world good bye"
+        );
+    }
+
+    #[test]
+    fn hashes_follow_tokens() {
+        let mut buf = Vec::new();
+        let mut hashes = Vec::new();
+        token_hashes_into("Alpha beta, ALPHA", &mut buf, &mut hashes);
+        assert_eq!(hashes.len(), 3);
+        assert_eq!(hashes[0], hashes[2]);
+        assert_ne!(hashes[0], hashes[1]);
+        assert_eq!(hashes[1], token_hash(b"beta"));
+    }
+}
