@@ -217,9 +217,7 @@ mod tests {
         let facts = vec![Survivor::default(); 4];
         let mut uf = UnionFind::new(4);
         uf.union(1, 3);
-        let c = Clusters::from_sets(&mut uf, Keep::First, &facts, |d, r| {
-            (d * 10 + r) as f64 / 100.0
-        });
+        let c = Clusters::from_sets(&mut uf, Keep::First, &facts, |d, r| (d * 10 + r) as f64 / 100.0);
         assert_eq!(c.count(), 3);
         assert_eq!(c.duplicates(), 1);
         assert!(c.is_duplicate(3) && !c.is_duplicate(1));

@@ -70,22 +70,13 @@ impl Config {
     pub fn validate(&self) -> Result<()> {
         let fail = |msg: String| Err(Error::Config(msg));
         if !(self.threshold > 0.0 && self.threshold <= 1.0) {
-            return fail(format!(
-                "--threshold must be in (0, 1]; got {}",
-                self.threshold
-            ));
+            return fail(format!("--threshold must be in (0, 1]; got {}", self.threshold));
         }
         if self.num_perm == 0 || self.num_perm > 65_536 {
-            return fail(format!(
-                "--num-perm must be between 1 and 65536; got {}",
-                self.num_perm
-            ));
+            return fail(format!("--num-perm must be between 1 and 65536; got {}", self.num_perm));
         }
         if self.ngram == 0 || self.ngram > 64 {
-            return fail(format!(
-                "--ngram must be between 1 and 64; got {}",
-                self.ngram
-            ));
+            return fail(format!("--ngram must be between 1 and 64; got {}", self.ngram));
         }
         let Banding { bands, rows } = self.banding;
         if bands == 0 || rows == 0 {
@@ -99,10 +90,7 @@ impl Config {
             ));
         }
         if self.bucket_cap < 2 {
-            return fail(format!(
-                "--bucket-cap must be at least 2; got {}",
-                self.bucket_cap
-            ));
+            return fail(format!("--bucket-cap must be at least 2; got {}", self.bucket_cap));
         }
         Ok(())
     }
@@ -121,25 +109,21 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        let mut c = Config::default();
-        c.threshold = 1.5;
-        assert!(c
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("--threshold"));
-        let mut c = Config::default();
-        c.banding = Banding {
-            bands: 20,
-            rows: 10,
+        let c = Config {
+            threshold: 1.5,
+            ..Config::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("--threshold"));
+        let c = Config {
+            banding: Banding { bands: 20, rows: 10 },
+            ..Config::default()
         };
         let msg = c.validate().unwrap_err().to_string();
-        assert!(
-            msg.contains("--bands (20)") && msg.contains("try --bands 12"),
-            "{msg}"
-        );
-        let mut c = Config::default();
-        c.ngram = 0;
+        assert!(msg.contains("--bands (20)") && msg.contains("try --bands 12"), "{msg}");
+        let c = Config {
+            ngram: 0,
+            ..Config::default()
+        };
         assert!(c.validate().unwrap_err().to_string().contains("--ngram"));
     }
 }

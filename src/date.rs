@@ -94,11 +94,7 @@ impl Parts {
             return Some((first.0, b, c.0));
         }
         if c.1 == 4 {
-            let (month, day) = if first.0 > 12 {
-                (b, first.0)
-            } else {
-                (first.0, b)
-            };
+            let (month, day) = if first.0 > 12 { (b, first.0) } else { (first.0, b) };
             return Some((c.0, month, day));
         }
         None
@@ -113,11 +109,7 @@ impl Parts {
         };
         let skip = if self.month.is_some() { 2 } else { skip };
         let mut t = self.numbers.iter().skip(skip).map(|n| n.0);
-        (
-            t.next().unwrap_or(0),
-            t.next().unwrap_or(0),
-            t.next().unwrap_or(0),
-        )
+        (t.next().unwrap_or(0), t.next().unwrap_or(0), t.next().unwrap_or(0))
     }
 }
 
@@ -141,15 +133,8 @@ fn split_offset(s: &str) -> (&str, i64) {
     if digits.len() != 4 || zone.len() > 5 {
         return (s, 0);
     }
-    let (hh, mm): (i64, i64) = (
-        digits[..2].parse().unwrap_or(0),
-        digits[2..].parse().unwrap_or(0),
-    );
-    let sign = if tail.as_bytes()[sign_at] == b'-' {
-        -1
-    } else {
-        1
-    };
+    let (hh, mm): (i64, i64) = (digits[..2].parse().unwrap_or(0), digits[2..].parse().unwrap_or(0));
+    let sign = if tail.as_bytes()[sign_at] == b'-' { -1 } else { 1 };
     (&s[..colon + sign_at], sign * (hh * 3600 + mm * 60))
 }
 
@@ -161,10 +146,7 @@ fn month_number(word: &str) -> Option<i64> {
         return None;
     }
     let lower = word.to_ascii_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| lower.starts_with(m))
-        .map(|i| i as i64 + 1)
+    MONTHS.iter().position(|m| lower.starts_with(m)).map(|i| i as i64 + 1)
 }
 
 fn is_leap(y: i64) -> bool {
@@ -202,18 +184,9 @@ mod tests {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         assert_eq!(parse_date("2024-06-18"), Some(JUNE_18));
         assert_eq!(parse_date("2024-06-18T06:40:33Z"), Some(JUNE_18 + 24_033));
-        assert_eq!(
-            parse_date("2024-06-18T06:40:33.250Z"),
-            Some(JUNE_18 + 24_033)
-        );
-        assert_eq!(
-            parse_date("2024-06-18T08:40:33+02:00"),
-            Some(JUNE_18 + 24_033)
-        );
-        assert_eq!(
-            parse_date("2024-06-18T01:40:33-0500"),
-            Some(JUNE_18 + 24_033)
-        );
+        assert_eq!(parse_date("2024-06-18T06:40:33.250Z"), Some(JUNE_18 + 24_033));
+        assert_eq!(parse_date("2024-06-18T08:40:33+02:00"), Some(JUNE_18 + 24_033));
+        assert_eq!(parse_date("2024-06-18T01:40:33-0500"), Some(JUNE_18 + 24_033));
         assert_eq!(parse_date("2024-06-18 06:40"), Some(JUNE_18 + 24_000));
         assert_eq!(parse_date("20240618"), Some(JUNE_18));
     }
@@ -223,10 +196,7 @@ mod tests {
         assert_eq!(parse_date("2024/06/18"), Some(JUNE_18));
         assert_eq!(parse_date("18 Jun 2024"), Some(JUNE_18));
         assert_eq!(parse_date("June 18, 2024"), Some(JUNE_18));
-        assert_eq!(
-            parse_date("Tue, 18 Jun 2024 06:40:33 GMT"),
-            Some(JUNE_18 + 24_033)
-        );
+        assert_eq!(parse_date("Tue, 18 Jun 2024 06:40:33 GMT"), Some(JUNE_18 + 24_033));
         assert_eq!(parse_date("06/18/2024"), Some(JUNE_18));
         assert_eq!(parse_date("18.06.2024"), Some(JUNE_18));
     }

@@ -113,14 +113,7 @@ pub fn link(table: &SignatureTable, config: &Config) -> (UnionFind, LinkStats) {
     let mut stats = LinkStats::default();
     let mut edges: Vec<(u32, u32)> = Vec::new();
     for band in 0..config.banding.bands {
-        band_edges(
-            table,
-            config.banding,
-            band,
-            config.bucket_cap,
-            &mut edges,
-            &mut stats,
-        );
+        band_edges(table, config.banding, band, config.bucket_cap, &mut edges, &mut stats);
     }
     edges.par_sort_unstable();
     edges.dedup();
@@ -176,15 +169,10 @@ fn band_edges(
 
 /// Cluster the documents of `table` under `config`; `facts` gives each document's length
 /// and date for the survivor policy.
-pub fn cluster(
-    table: &SignatureTable,
-    facts: &[Survivor],
-    config: &Config,
-) -> (Clusters, LinkStats) {
+pub fn cluster(table: &SignatureTable, facts: &[Survivor], config: &Config) -> (Clusters, LinkStats) {
     assert_eq!(table.len(), facts.len(), "one survivor fact per document");
     let (mut sets, stats) = link(table, config);
-    let clusters =
-        Clusters::from_sets(&mut sets, config.keep, facts, |d, r| table.similarity(d, r));
+    let clusters = Clusters::from_sets(&mut sets, config.keep, facts, |d, r| table.similarity(d, r));
     (clusters, stats)
 }
 
@@ -269,13 +257,12 @@ mod tests {
             },
             Document { text, date: None },
         ];
-        let mut config = Config::default();
-        config.keep = crate::Keep::Earliest;
+        let config = Config {
+            keep: crate::Keep::Earliest,
+            ..Config::default()
+        };
         let c = dedup(&docs, &config).unwrap();
-        assert_eq!(
-            (0..3).map(|d| c.representative(d)).collect::<Vec<_>>(),
-            [1, 1, 1]
-        );
+        assert_eq!((0..3).map(|d| c.representative(d)).collect::<Vec<_>>(), [1, 1, 1]);
     }
 
     #[test]
@@ -285,8 +272,10 @@ mod tests {
         let hasher = MinHasher::new(128, 5);
         let mut table = SignatureTable::new(128);
         table.sign_batch(&hasher, &texts);
-        let mut config = Config::default();
-        config.bucket_cap = 4;
+        let mut config = Config {
+            bucket_cap: 4,
+            ..Config::default()
+        };
         let (sets_stats, stats) = link(&table, &config);
         drop(sets_stats);
         assert_eq!(stats.capped_buckets, config.banding.bands as u64);

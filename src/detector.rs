@@ -178,15 +178,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // A second exact copy still points at the first, the smaller id.
-        assert!(matches!(
-            d.insert(a),
-            (4, Verdict::NearDuplicate { of: 0, .. })
-        ));
+        assert!(matches!(d.insert(a), (4, Verdict::NearDuplicate { of: 0, .. })));
         let mut s = Scratch::new();
-        assert!(matches!(
-            d.check(a, &mut s),
-            Verdict::NearDuplicate { of: 0, .. }
-        ));
+        assert!(matches!(d.check(a, &mut s), Verdict::NearDuplicate { of: 0, .. }));
         assert_eq!(d.len(), 5);
     }
 }

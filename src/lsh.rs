@@ -68,11 +68,7 @@ impl Banding {
     /// Write the key of every band of `signature` into `out` (length `bands`).
     pub fn keys_into(&self, signature: &[u32], out: &mut [u64]) {
         debug_assert!(signature.len() >= self.used() && out.len() == self.bands);
-        for (band, (values, key)) in signature
-            .chunks_exact(self.rows)
-            .zip(out.iter_mut())
-            .enumerate()
-        {
+        for (band, (values, key)) in signature.chunks_exact(self.rows).zip(out.iter_mut()).enumerate() {
             *key = band_key(band, values);
         }
     }
@@ -83,9 +79,7 @@ impl Banding {
 pub fn band_key(band: usize, values: &[u32]) -> u64 {
     let mut h = fmix64(BAND_SEED ^ band as u64);
     for &v in values {
-        h = (h ^ u64::from(v))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(29);
+        h = (h ^ u64::from(v)).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
     }
     fmix64(h)
 }
@@ -114,10 +108,7 @@ mod tests {
             // The curve's midpoint (1/b)^(1/r) lies near the threshold.
             let mid = (1.0 / b.bands as f64).powf(1.0 / b.rows as f64);
             assert!((mid - t).abs() < 0.1, "t={t} {b:?} mid={mid}");
-            assert!(
-                b.candidate_probability((t + 0.15).min(1.0)) > 0.9,
-                "t={t} {b:?}"
-            );
+            assert!(b.candidate_probability((t + 0.15).min(1.0)) > 0.9, "t={t} {b:?}");
             assert!(b.candidate_probability(t - 0.3) < 0.1, "t={t} {b:?}");
         }
     }

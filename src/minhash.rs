@@ -88,10 +88,7 @@ impl MinHasher {
     /// A hasher of `num_perm` values over shingles of `ngram` tokens. Both must be at least 1;
     /// [`crate::Config::validate`] checks this for callers that start from a `Config`.
     pub fn new(num_perm: usize, ngram: usize) -> Self {
-        assert!(
-            num_perm > 0 && num_perm <= u32::MAX as usize,
-            "num_perm out of range"
-        );
+        assert!(num_perm > 0 && num_perm <= u32::MAX as usize, "num_perm out of range");
         assert!(ngram > 0, "ngram must be at least 1");
         MinHasher { num_perm, ngram }
     }
@@ -112,11 +109,7 @@ impl MinHasher {
     /// # Panics
     /// If `out.len() != self.num_perm()`.
     pub fn signature_into(&self, text: &str, scratch: &mut Scratch, out: &mut [u32]) -> usize {
-        assert_eq!(
-            out.len(),
-            self.num_perm,
-            "output slice must hold num_perm values"
-        );
+        assert_eq!(out.len(), self.num_perm, "output slice must hold num_perm values");
         token_hashes_into(text, &mut scratch.token_bytes, &mut scratch.tokens);
         self.fold_into(&scratch.tokens, &mut scratch.bins, out)
     }
@@ -195,10 +188,7 @@ mod tests {
         let h = MinHasher::new(128, 5);
         let mut s = Scratch::new();
         let a = h.signature("The quick brown fox jumps over the lazy dog again.", &mut s);
-        let b = h.signature(
-            "the QUICK brown fox -- jumps over the lazy dog again",
-            &mut s,
-        );
+        let b = h.signature("the QUICK brown fox -- jumps over the lazy dog again", &mut s);
         assert_eq!(a.values().len(), 128);
         assert_eq!(a, b);
         assert_eq!(a.similarity(&b), 1.0);
@@ -210,10 +200,7 @@ mod tests {
         let mut s = Scratch::new();
         assert!(h.signature("", &mut s).is_empty());
         assert!(h.signature(" ... !!! ", &mut s).is_empty());
-        assert_eq!(
-            h.signature("", &mut s).similarity(&h.signature("", &mut s)),
-            0.0
-        );
+        assert_eq!(h.signature("", &mut s).similarity(&h.signature("", &mut s)), 0.0);
     }
 
     #[test]

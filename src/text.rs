@@ -118,10 +118,7 @@ pub fn for_each_token(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8])
             continue;
         }
         // Slow path: decode one character. `text` is a str, so `i` is a char boundary.
-        let c = text[i..]
-            .chars()
-            .next()
-            .expect("i is a char boundary inside text");
+        let c = text[i..].chars().next().expect("i is a char boundary inside text");
         let width = c.len_utf8();
         match classify(c) {
             CharClass::Word => push_lower(buf, c),
@@ -194,16 +191,7 @@ mod tests {
     fn ascii_words_are_lowercased_and_split_on_punctuation() {
         assert_eq!(
             tokens("Kazakhstan's oil-pipeline, CUT off!  (30 days)"),
-            [
-                "kazakhstan",
-                "s",
-                "oil",
-                "pipeline",
-                "cut",
-                "off",
-                "30",
-                "days"
-            ]
+            ["kazakhstan", "s", "oil", "pipeline", "cut", "off", "30", "days"]
         );
     }
 
@@ -230,10 +218,7 @@ mod tests {
 
     #[test]
     fn normalize_joins_tokens() {
-        assert_eq!(
-            normalize("  Hello,   WORLD!\n\tGood-bye. "),
-            "hello world good bye"
-        );
+        assert_eq!(normalize("  Hello,   WORLD!\n\tGood-bye. "), "hello world good bye");
     }
 
     #[test]

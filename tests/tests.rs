@@ -1,1 +1,7 @@
+//! The one integration-test binary (one link on two cores): library properties, golden
+//! signatures, and the CLI end to end.
 
+mod cli;
+mod common;
+mod golden;
+mod prop;

@@ -180,6 +180,11 @@ impl DedupArgs {
         if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
             return Err("standard input (-) can be given only once".into());
         }
+        for source in &sources {
+            if let Source::File(path) = source {
+                std::fs::metadata(path).map_err(|e| format!("cannot read input {}: {e}", path.display()))?;
+            }
+        }
         check_outputs(&sources, [&self.output, &self.clusters, &self.stats])?;
         let progress = match self.progress {
             ProgressArg::Always => true,
@@ -201,10 +206,7 @@ impl DedupArgs {
 }
 
 /// Refuse an output that is also an input (it would be destroyed before it is read).
-fn check_outputs<const N: usize>(
-    sources: &[Source],
-    outputs: [&Option<PathBuf>; N],
-) -> Result<(), String> {
+fn check_outputs<const N: usize>(sources: &[Source], outputs: [&Option<PathBuf>; N]) -> Result<(), String> {
     for out in outputs.into_iter().flatten() {
         for source in sources {
             if let Source::File(input) = source {

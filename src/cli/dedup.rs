@@ -39,11 +39,7 @@ pub fn run(run: &DedupRun) -> anyhow::Result<Outcome> {
 fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let mut timings = Timings::default();
-    let total = run
-        .sources
-        .iter()
-        .map(Source::len_bytes)
-        .sum::<Option<u64>>();
+    let total = run.sources.iter().map(Source::len_bytes).sum::<Option<u64>>();
     let mut reporter = Reporter::new(run.on_error == OnError::Fail, run.progress, total);
     let hasher = MinHasher::new(run.config.num_perm, run.config.ngram);
     let settings = ScanSettings {
@@ -145,12 +141,10 @@ fn write_kept(run: &DedupRun, scan: &mut Scan, clusters: &Clusters) -> anyhow::R
             if doc == SKIPPED || clusters.is_duplicate(doc as usize) {
                 continue;
             }
-            let written = out
-                .write_all(line.raw)
-                .and_then(|()| match line.raw.last() {
-                    Some(b'\n') => Ok(()),
-                    _ => out.write_all(b"\n"),
-                });
+            let written = out.write_all(line.raw).and_then(|()| match line.raw.last() {
+                Some(b'\n') => Ok(()),
+                _ => out.write_all(b"\n"),
+            });
             if let Err(e) = written {
                 return closed_or(e, &out);
             }

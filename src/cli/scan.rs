@@ -183,12 +183,7 @@ fn too_many(path: &std::path::Path) -> Error {
 }
 
 /// The reader thread: every source in order, cut into batches of non-blank lines.
-fn read_batches(
-    sources: &[Source],
-    counter: Arc<AtomicU64>,
-    spool: Option<File>,
-    tx: SyncSender<Event>,
-) {
+fn read_batches(sources: &[Source], counter: Arc<AtomicU64>, spool: Option<File>, tx: SyncSender<Event>) {
     let mut spool = spool;
     for (index, source) in sources.iter().enumerate() {
         let copy = match source {
@@ -196,8 +191,7 @@ fn read_batches(
             Source::File(_) => None,
         };
         let result = open(source, counter.clone(), copy).and_then(|reader| {
-            batch_lines(index, Lines::new(reader), &tx)
-                .map_err(|(line, e)| read_error(source, line, e))
+            batch_lines(index, Lines::new(reader), &tx).map_err(|(line, e)| read_error(source, line, e))
         });
         if let Err(error) = result {
             if tx.send(Event::Failed { error }).is_err() {
@@ -214,11 +208,7 @@ fn read_error(source: &Source, line: u64, e: std::io::Error) -> Error {
 
 /// Send the lines of one source in batches. On a read error, the batch so far is sent and
 /// the error returned with the last good line number.
-fn batch_lines(
-    source: usize,
-    mut lines: Lines,
-    tx: &SyncSender<Event>,
-) -> Result<(), (u64, std::io::Error)> {
+fn batch_lines(source: usize, mut lines: Lines, tx: &SyncSender<Event>) -> Result<(), (u64, std::io::Error)> {
     let fresh = || Batch {
         source,
         data: Vec::with_capacity(BATCH_BYTES + (1 << 16)),
@@ -242,13 +232,9 @@ fn batch_lines(
         let start = batch.data.len();
         batch.data.extend_from_slice(line.content);
         batch.lines.push((line.number, start..batch.data.len()));
-        if batch.data.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES {
-            if tx
-                .send(Event::Batch(std::mem::replace(&mut batch, fresh())))
-                .is_err()
-            {
-                return Ok(());
-            }
+        let full = batch.data.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES;
+        if full && tx.send(Event::Batch(std::mem::replace(&mut batch, fresh()))).is_err() {
+            return Ok(());
         }
     }
     if !batch.lines.is_empty() {

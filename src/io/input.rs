@@ -100,29 +100,21 @@ pub fn open(
 
 /// Wrap `raw` in a gzip or zstd decoder when its first bytes say so; `path` names it in
 /// errors, `counter` counts the raw bytes read.
-pub fn decode(
-    raw: Box<dyn Read + Send>,
-    path: &Path,
-    counter: Arc<AtomicU64>,
-) -> Result<Box<dyn BufRead + Send>> {
+pub fn decode(raw: Box<dyn Read + Send>, path: &Path, counter: Arc<AtomicU64>) -> Result<Box<dyn BufRead + Send>> {
     let mut counting = Counting {
         inner: raw,
         count: counter,
     };
     let mut magic = [0u8; 4];
     let got = read_prefix(&mut counting, &mut magic).map_err(|e| Error::io(path, e))?;
-    let reader = BufReader::with_capacity(
-        BUFFER_BYTES,
-        io::Cursor::new(magic[..got].to_vec()).chain(counting),
-    );
+    let reader = BufReader::with_capacity(BUFFER_BYTES, io::Cursor::new(magic[..got].to_vec()).chain(counting));
     Ok(match &magic[..got] {
         [0x1f, 0x8b, ..] => Box::new(BufReader::with_capacity(
             BUFFER_BYTES,
             flate2::bufread::MultiGzDecoder::new(reader),
         )),
         [0x28, 0xb5, 0x2f, 0xfd] => {
-            let decoder =
-                zstd::stream::read::Decoder::with_buffer(reader).map_err(|e| Error::io(path, e))?;
+            let decoder = zstd::stream::read::Decoder::with_buffer(reader).map_err(|e| Error::io(path, e))?;
             Box::new(BufReader::with_capacity(BUFFER_BYTES, decoder))
         }
         _ => Box::new(reader),

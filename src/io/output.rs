@@ -23,10 +23,7 @@ impl Output {
     /// Standard output for `None` or `-`, else a temporary file beside `path`.
     pub fn create(path: Option<&Path>) -> Result<Output> {
         let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
-            return Ok(Output::Stdout(BufWriter::with_capacity(
-                1 << 16,
-                io::stdout(),
-            )));
+            return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())));
         };
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
@@ -56,9 +53,7 @@ impl Output {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(|e| Error::io("-", e)),
             Output::File { path, file } => {
-                let tmp = file
-                    .into_inner()
-                    .map_err(|e| Error::io(&path, e.into_error()))?;
+                let tmp = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
                 tmp.as_file().sync_data().map_err(|e| Error::io(&path, e))?;
                 tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
                 Ok(())

@@ -236,8 +236,9 @@ mod tests {
 
     #[test]
     fn reads_fields_and_skips_the_rest() {
-        let r = parse(r#"{"id": 7, "x": {"deep": [1, {"a": null}]}, "text": "hello", "title": "T", "date": "2024-01-01"}"#)
-            .unwrap();
+        let r =
+            parse(r#"{"id": 7, "x": {"deep": [1, {"a": null}]}, "text": "hello", "title": "T", "date": "2024-01-01"}"#)
+                .unwrap();
         assert_eq!(r.id, Some("7"));
         assert_eq!(r.text, "hello");
         assert!(matches!(r.text, Cow::Borrowed(_)));
@@ -272,15 +273,9 @@ mod tests {
                 "{line}: {e}"
             );
         }
-        assert!(matches!(
-            parse(r#"{"text": "a""#),
-            Err(RecordError::Json(_))
-        ));
+        assert!(matches!(parse(r#"{"text": "a""#), Err(RecordError::Json(_))));
         assert!(matches!(parse(r#"[1, 2]"#), Err(RecordError::Json(_))));
-        assert!(matches!(
-            parse(r#"{"text": "a"} x"#),
-            Err(RecordError::Json(_))
-        ));
+        assert!(matches!(parse(r#"{"text": "a"} x"#), Err(RecordError::Json(_))));
         assert_eq!(
             parse_record(b"{\"text\": \"a\xff\"}", &FieldNames::default()).unwrap_err(),
             RecordError::InvalidUtf8(11)
@@ -294,11 +289,7 @@ mod tests {
             site: Some("domain".into()),
             ..FieldNames::default()
         };
-        let r = parse_record(
-            br#"{"content": "c", "domain": "d.com", "text": 5}"#,
-            &fields,
-        )
-        .unwrap();
+        let r = parse_record(br#"{"content": "c", "domain": "d.com", "text": 5}"#, &fields).unwrap();
         assert_eq!(r.text, "c");
         assert_eq!(r.site.as_deref(), Some("d.com"));
     }
@@ -309,10 +300,7 @@ mod tests {
             url_host("https://www.Example.com:8080/a?b").as_deref(),
             Some("www.example.com")
         );
-        assert_eq!(
-            url_host("http://user@news.site.org").as_deref(),
-            Some("news.site.org")
-        );
+        assert_eq!(url_host("http://user@news.site.org").as_deref(), Some("news.site.org"));
         assert_eq!(url_host("http://[::1]/x").as_deref(), Some("[::1]"));
         assert_eq!(url_host("not a url"), None);
         assert_eq!(url_host("file:///etc"), None);

@@ -1,0 +1,297 @@
+//! The `reprint` binary end to end, on the files in `corpora/`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_reprint");
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora").join(name)
+}
+
+struct Run {
+    code: i32,
+    stdout: Vec<u8>,
+    stderr: String,
+}
+
+fn reprint(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        std::thread::spawn(move || pipe.write_all(&input));
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+    bytes.split_inclusive(|&b| b == b'\n').collect()
+}
+
+/// The clusters file as (id, cluster, duplicate, similarity).
+fn read_clusters(path: &Path) -> Vec<(serde_json::Value, serde_json::Value, bool, f64)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["id"].clone(),
+                v["cluster"].clone(),
+                v["duplicate"].as_bool().unwrap(),
+                v["similarity"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sample_dedup_keeps_input_lines_in_order_and_reports_every_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let clusters = dir.path().join("clusters.jsonl");
+    let stats = dir.path().join("stats.json");
+    let input = corpus("sample.jsonl");
+    let run = reprint(
+        &[
+            "dedup",
+            input.to_str().unwrap(),
+            "--clusters",
+            clusters.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let original = std::fs::read(&input).unwrap();
+    let all = lines(&original);
+    let kept = lines(&run.stdout);
+    let report = read_clusters(&clusters);
+    assert_eq!(report.len(), all.len());
+    let dropped = report.iter().filter(|r| r.2).count();
+    assert!(dropped > 0 && dropped < all.len() / 2, "{dropped} of {}", all.len());
+    assert_eq!(kept.len(), all.len() - dropped);
+    // Kept lines are the input lines of the non-duplicates, byte for byte, in order.
+    let expected: Vec<&[u8]> = all.iter().zip(&report).filter(|(_, r)| !r.2).map(|(l, _)| *l).collect();
+    assert_eq!(kept, expected);
+    for (id, cluster, duplicate, similarity) in &report {
+        assert_eq!(*duplicate, id != cluster);
+        assert!((0.0..=1.0).contains(similarity));
+        if !duplicate {
+            assert_eq!(*similarity, 1.0);
+        }
+    }
+    let stats: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stats).unwrap()).unwrap();
+    assert_eq!(stats["documents"], all.len());
+    assert_eq!(stats["duplicates"], dropped);
+    assert!(run.stderr.contains("documents read"), "{}", run.stderr);
+}
+
+#[test]
+fn compressed_inputs_and_stdin_give_the_same_output() {
+    let plain = reprint(&["dedup", corpus("mini.jsonl").to_str().unwrap()], None);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stdout.is_empty());
+    for name in ["mini.jsonl.gz", "mini.jsonl.zst"] {
+        let run = reprint(&["dedup", corpus(name).to_str().unwrap()], None);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert_eq!(run.stdout, plain.stdout, "{name}");
+    }
+    let gz = std::fs::read(corpus("mini.jsonl.gz")).unwrap();
+    let from_stdin = reprint(&["dedup", "-"], Some(&gz));
+    assert_eq!(from_stdin.code, 0, "{}", from_stdin.stderr);
+    assert_eq!(from_stdin.stdout, plain.stdout);
+    let no_args = reprint(&["dedup"], Some(&std::fs::read(corpus("mini.jsonl")).unwrap()));
+    assert_eq!(no_args.stdout, plain.stdout);
+}
+
+#[test]
+fn many_inputs_are_one_stream() {
+    let mini = corpus("mini.jsonl");
+    let twice = reprint(&["dedup", mini.to_str().unwrap(), mini.to_str().unwrap()], None);
+    let once = reprint(&["dedup", mini.to_str().unwrap()], None);
+    assert_eq!(twice.code, 0, "{}", twice.stderr);
+    // The second copy of every document duplicates the first.
+    assert_eq!(twice.stdout, once.stdout);
+}
+
+#[test]
+fn bad_lines_are_reported_with_file_and_line_and_skipped() {
+    let input = corpus("bad-lines.jsonl");
+    let run = reprint(&["dedup", input.to_str().unwrap()], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let name = input.display().to_string();
+    for (line, what) in [
+        (2, "\"text\" is a number"),
+        (3, "not a JSON object"),
+        (4, "\"text\" is null"),
+        (6, "no \"text\" field"),
+        (7, "invalid UTF-8"),
+        (9, "\"text\" is an array"),
+        (11, "not a JSON object"),
+    ] {
+        let want = format!("{name}:{line}: ");
+        let found = run.stderr.lines().find(|l| l.contains(&want));
+        assert!(
+            found.is_some_and(|l| l.contains(what)),
+            "line {line}: {what}\n{}",
+            run.stderr
+        );
+    }
+    // ok-1 and ok-3 are copies (case differs); ok-2 is unique.
+    let kept = String::from_utf8(run.stdout).unwrap();
+    assert!(
+        kept.contains("\"ok-1\"") && kept.contains("\"ok-2\"") && !kept.contains("\"ok-3\""),
+        "{kept}"
+    );
+    assert!(run.stderr.contains("7 skipped"), "{}", run.stderr);
+}
+
+#[test]
+fn on_error_fail_stops_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("kept.jsonl");
+    let run = reprint(
+        &[
+            "dedup",
+            corpus("bad-lines.jsonl").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--on-error",
+            "fail",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bad-lines.jsonl:2:"), "{}", run.stderr);
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "a temporary file was left behind"
+    );
+}
+
+#[test]
+fn output_is_the_same_for_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus("sample.jsonl");
+    let mut results = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let clusters = dir.path().join(format!("c{threads}.jsonl"));
+        let run = reprint(
+            &[
+                "dedup",
+                input.to_str().unwrap(),
+                "-j",
+                threads,
+                "--clusters",
+                clusters.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        results.push((run.stdout, std::fs::read(&clusters).unwrap()));
+    }
+    assert!(results[0] == results[1] && results[1] == results[2]);
+}
+
+#[test]
+fn closed_stdout_ends_quietly_with_success() {
+    let mut child = Command::new(BIN)
+        .args(["dedup", corpus("sample.jsonl").to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader (and the pipe) are dropped here, like `| head -1`.
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert!(first.starts_with('{'));
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.to_lowercase().contains("broken pipe"), "{stderr}");
+}
+
+#[test]
+fn keep_policies_choose_the_representative() {
+    let docs = [
+        r#"{"id":"short","date":"2024-06-20","text":"Kazakhstan will build a trans-Caspian channel to reach Azerbaijan and carry oil to the European Union without crossing Russian territory at all."}"#,
+        r#"{"id":"long","date":"2024-06-19","text":"Kazakhstan will build a trans-Caspian channel to reach Azerbaijan and carry oil to the European Union without crossing Russian territory at all.   "}"#,
+        r#"{"id":"early","date":"18 Jun 2024","text":"Kazakhstan will build a trans-Caspian channel to reach Azerbaijan and carry oil to the European Union without crossing Russian territory at all"}"#,
+    ];
+    let input = docs.join("\n") + "\n";
+    let kept_id = |keep: &str| {
+        let run = reprint(&["dedup", "--keep", keep], Some(input.as_bytes()));
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(kept_id("first"), "short");
+    assert_eq!(kept_id("longest"), "long");
+    assert_eq!(kept_id("earliest"), "early");
+}
+
+#[test]
+fn usage_errors_name_the_flag_and_exit_2() {
+    let mini = corpus("mini.jsonl");
+    let mini = mini.to_str().unwrap();
+    let run = reprint(&["dedup", mini, "--bands", "20", "--rows", "10"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--bands (20)") && run.stderr.contains("--num-perm (128)"),
+        "{}",
+        run.stderr
+    );
+    let run = reprint(&["dedup", mini, "--threshold", "0"], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--threshold"), "{}", run.stderr);
+    let run = reprint(&["dedup", mini, "--bands", "4"], None);
+    assert_eq!(run.code, 2);
+    let run = reprint(&["dedup", mini, "-o", mini], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("also an input"), "{}", run.stderr);
+    let run = reprint(&["dedup", "corpora/does-not-exist.jsonl"], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("does-not-exist.jsonl"), "{}", run.stderr);
+}
+
+#[test]
+fn custom_field_names_and_missing_ids() {
+    let input = "{\"body\":\"alpha beta gamma delta epsilon zeta eta theta\"}\n\n{\"body\":\"ALPHA beta gamma delta epsilon zeta eta theta\"}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let clusters = dir.path().join("c.jsonl");
+    let run = reprint(
+        &[
+            "dedup",
+            "--text-field",
+            "body",
+            "--clusters",
+            clusters.to_str().unwrap(),
+        ],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = read_clusters(&clusters);
+    // Missing ids are line numbers; the blank line is not a record.
+    assert_eq!(report[0].0, serde_json::json!(1));
+    assert_eq!(report[1].0, serde_json::json!(3));
+    assert_eq!(report[1].1, serde_json::json!(1));
+}
