@@ -198,11 +198,12 @@ impl<'a> Document<'a> {
 /// use reprint::{dedup, Config, Document};
 /// let base = "Russia cut off the Caspian pipeline on July 5, and Kazakhstan answered by \
 ///             leaving the monetary committee of the CIS the very next day.";
+/// let copy = format!("{base} ");
 /// let docs = [
 ///     Document::new(base),
 ///     Document::new("An unrelated story about the harvest festival in the northern valley, \
 ///                    where farmers sold apples and pears at the market."),
-///     Document::new(&format!("{base} ")),
+///     Document::new(&copy),
 /// ];
 /// let clusters = dedup(&docs, &Config::default()).unwrap();
 /// assert_eq!(clusters.representative(2), 0);

@@ -14,6 +14,9 @@ use crate::shingle::fmix64;
 /// Seed of [`band_key`]. Part of the persisted format.
 pub const BAND_SEED: u64 = 0x4241_4e44_4b45_5931; // "BANDKEY1"
 
+/// Weight of the false-positive area when choosing a banding (false negatives get the rest).
+pub const FALSE_POSITIVE_WEIGHT: f64 = 0.1;
+
 /// The shape of the LSH index: `bands × rows` values of each signature are used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Banding {
@@ -24,8 +27,13 @@ pub struct Banding {
 }
 
 impl Banding {
-    /// The banding with `bands * rows <= num_perm` that minimises the false-positive plus
-    /// false-negative area around `threshold` (equal weights). Ties go to fewer values used.
+    /// The banding with `bands * rows <= num_perm` that minimises the weighted false-positive
+    /// plus false-negative area around `threshold`. Every candidate is verified against its
+    /// signatures, so a false positive costs one comparison while a false negative is a lost
+    /// duplicate: false negatives weigh nine times as much ([`FALSE_POSITIVE_WEIGHT`]).
+    /// At 0.8 and 128 values this gives 14 bands of 9 rows (a pair at 0.85 becomes a
+    /// candidate with probability 0.975, where equal weights' 9 × 13 gives 0.69).
+    /// Ties go to fewer values used.
     pub fn for_threshold(threshold: f64, num_perm: usize) -> Banding {
         let mut best = Banding {
             bands: 1,
@@ -35,7 +43,8 @@ impl Banding {
         for bands in 1..=num_perm {
             for rows in 1..=num_perm / bands {
                 let b = Banding { bands, rows };
-                let err = b.false_positive_area(threshold) + b.false_negative_area(threshold);
+                let err = FALSE_POSITIVE_WEIGHT * b.false_positive_area(threshold)
+                    + (1.0 - FALSE_POSITIVE_WEIGHT) * b.false_negative_area(threshold);
                 if err < best_err - 1e-12 {
                     best = b;
                     best_err = err;
@@ -111,6 +120,13 @@ mod tests {
             assert!(b.candidate_probability((t + 0.15).min(1.0)) > 0.9, "t={t} {b:?}");
             assert!(b.candidate_probability(t - 0.3) < 0.1, "t={t} {b:?}");
         }
+    }
+
+    #[test]
+    fn default_banding_finds_pairs_just_above_the_threshold() {
+        let b = Banding::for_threshold(0.8, 128);
+        assert_eq!(b, Banding { bands: 14, rows: 9 });
+        assert!(b.candidate_probability(0.85) > 0.97);
     }
 
     #[test]
