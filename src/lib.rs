@@ -4,7 +4,7 @@
 //! (near-duplicate documents, by shingling, MinHash and LSH), so a crawl can be deduplicated.
 //!
 //! Three ways in:
-//! - [`dedup`]: cluster a batch of [`Document`]s under a [`Config`] into [`Clusters`].
+//! - [`dedup()`]: cluster a batch of [`Document`]s under a [`Config`] into [`Clusters`].
 //! - [`Detector`]: streaming use inside a scraper, one page at a time ([`Verdict`]).
 //! - [`MinHasher`] with a caller-owned [`Scratch`]: signatures to store or compare yourself.
 //!
