@@ -1,12 +1,16 @@
 //! # reprint
 //!
 //! Finds what is printed twice in scraped news: the same article reprinted across a crawl
-//! (near-duplicate documents, by shingling, MinHash and LSH), so a crawl can be deduplicated.
+//! (near-duplicate documents, by shingling, MinHash and LSH), and the same block reprinted in
+//! and around articles (headline copies, site watermarks, navigation and footer chrome), so the
+//! real article body is recovered and the corpus deduplicated.
 //!
 //! Three ways in:
 //! - [`dedup()`]: cluster a batch of [`Document`]s under a [`Config`] into [`Clusters`].
 //! - [`Detector`]: streaming use inside a scraper, one page at a time ([`Verdict`]).
 //! - [`MinHasher`] with a caller-owned [`Scratch`]: signatures to store or compare yourself.
+//! - [`clean`]: learn site [`Profiles`](clean::Profiles) from pages, then recover each page's
+//!   body with a [`Cleaner`](clean::Cleaner).
 //!
 //! ```
 //! use reprint::{MinHasher, Scratch};
@@ -25,6 +29,8 @@
 //! - **signature**: `num_perm` MinHash values of a text's shingles.
 //! - **band**: `rows` consecutive signature values; documents whose band agrees share a
 //!   **bucket**, and each such pair is a **candidate**, verified by signature similarity.
+//! - **block**: one line of a text, a byte **span**; **body**: the kept blocks; **title**: the
+//!   headline; a **removal** is a removed span with its reason; a **site** is a url's host.
 //! - **cluster**: documents linked by verified pairs; its **representative** is the one kept.
 //!
 //! ## Stability
@@ -32,6 +38,7 @@
 //! seeded, identical on every platform; `ahash` serves in-memory maps only.
 #![warn(missing_docs)]
 
+pub mod clean;
 pub mod cluster;
 pub mod config;
 pub mod date;

@@ -1,0 +1,173 @@
+//! Blocks: the lines of a text as byte ranges, and the facts `clean` decides on.
+//!
+//! A *block* is one non-blank line with its surrounding whitespace trimmed; its span is a
+//! range of UTF-8 byte offsets into the text. Scraped text puts one visual block (heading,
+//! paragraph, menu entry) per line, and a paragraph that wraps over several lines is rare
+//! enough in crawls that lines are the unit: they are what sites repeat.
+//!
+//! [`BlockFacts`] are computed from the block's tokens (the same tokens the signature uses):
+//! a hash of the normalized block, the same with digits masked (its *shape*), and the counts
+//! the prose test reads.
+
+use std::ops::Range;
+
+use memchr::memchr_iter;
+
+use crate::shingle::shingle_hash;
+use crate::text::{for_each_token, is_cjk_token_char, token_hash};
+
+/// One line of a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Byte range of the trimmed line in the text.
+    pub span: Range<usize>,
+    /// A blank line separates this block from the one before it.
+    pub blank_before: bool,
+}
+
+/// Split `text` into its non-blank lines, trimmed of whitespace.
+pub fn segment(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut start = 0;
+    let mut blank_before = false;
+    let ends = memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        let line = &text[start..end];
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            blank_before = !blocks.is_empty();
+        } else {
+            let lead = line.len() - line.trim_start().len();
+            let s = start + lead;
+            blocks.push(Block {
+                span: s..s + trimmed.len(),
+                blank_before,
+            });
+            blank_before = false;
+        }
+        start = (end + 1).min(text.len());
+    }
+    blocks
+}
+
+/// What the cleaner knows of one block's words.
+#[derive(Clone, Debug, Default)]
+pub struct BlockFacts {
+    /// Stable hash of the normalized block (its token sequence); 0 for a block without tokens.
+    pub hash: u64,
+    /// The same with every ASCII digit masked, so templated lines (dates, counts) agree.
+    pub shape: u64,
+    /// Number of tokens.
+    pub tokens: u32,
+    /// Tokens that hold a digit.
+    pub digit_tokens: u32,
+    /// Han, Kana or Hangul tokens.
+    pub cjk_tokens: u32,
+    /// Characters in the block (not bytes).
+    pub chars: u32,
+    /// The block ends like a sentence (`.`, `!`, `?`, `。`, … possibly before a closing quote).
+    pub sentence_end: bool,
+    /// Menu separators (`|`, `»`, `·`, `•`, `›`) standing between words.
+    pub separators: u32,
+}
+
+/// Caller-owned buffers for [`facts_into`].
+#[derive(Default)]
+pub struct TokenScratch {
+    buf: Vec<u8>,
+    masked: Vec<u8>,
+    shapes: Vec<u64>,
+}
+
+/// Compute the facts of `block` and append its token hashes to `tokens`.
+pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>) -> BlockFacts {
+    let start = tokens.len();
+    let TokenScratch { buf, masked, shapes } = scratch;
+    shapes.clear();
+    let mut digit_tokens = 0;
+    let mut cjk_tokens = 0;
+    for_each_token(block, buf, |token| {
+        let hash = token_hash(token);
+        tokens.push(hash);
+        if token.iter().any(u8::is_ascii_digit) {
+            digit_tokens += 1;
+            masked.clear();
+            masked.extend(token.iter().map(|&b| if b.is_ascii_digit() { b'0' } else { b }));
+            shapes.push(token_hash(masked));
+        } else {
+            if token.len() >= 3 && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char)) {
+                cjk_tokens += 1;
+            }
+            shapes.push(hash);
+        }
+    });
+    let own = &tokens[start..];
+    let (hash, shape) = if own.is_empty() {
+        (0, 0)
+    } else {
+        (shingle_hash(own), shingle_hash(shapes))
+    };
+    BlockFacts {
+        hash,
+        shape,
+        tokens: own.len() as u32,
+        digit_tokens,
+        cjk_tokens,
+        chars: block.chars().count() as u32,
+        sentence_end: ends_like_sentence(block),
+        separators: count_separators(block),
+    }
+}
+
+/// Does `block` end like a sentence? Closing quotes and brackets after the mark are allowed.
+pub fn ends_like_sentence(block: &str) -> bool {
+    let closing = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）');
+    let rest = block.trim_end().trim_end_matches(closing);
+    rest.ends_with(['.', '!', '?', '…', '。', '！', '？', '．'])
+}
+
+/// Count menu separators that stand between words (`Home | World | Sports` has two).
+fn count_separators(block: &str) -> u32 {
+    block
+        .split_whitespace()
+        .filter(|w| matches!(*w, "|" | "»" | "·" | "•" | "›" | "/" | "-" | "–" | ">" | "::"))
+        .count() as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_trimmed_spans_with_blank_line_marks() {
+        let text = "  Title \n\nfirst para\nsecond\r\n\n\n  \nlast";
+        let blocks = segment(text);
+        let texts: Vec<&str> = blocks.iter().map(|b| &text[b.span.clone()]).collect();
+        assert_eq!(texts, ["Title", "first para", "second", "last"]);
+        let blanks: Vec<bool> = blocks.iter().map(|b| b.blank_before).collect();
+        assert_eq!(blanks, [false, true, false, true]);
+        assert!(segment("").is_empty());
+        assert!(segment("\n \n\t").is_empty());
+    }
+
+    #[test]
+    fn facts_mask_digits_and_see_sentences() {
+        let mut scratch = TokenScratch::default();
+        let mut tokens = Vec::new();
+        let a = facts_into("2024/06/18 06:40 military 1983", &mut scratch, &mut tokens);
+        let b = facts_into("2023/11/02 17:12 military 77", &mut scratch, &mut tokens);
+        assert_ne!(a.hash, b.hash);
+        assert_eq!(a.shape, b.shape);
+        assert_eq!((a.tokens, a.digit_tokens), (6, 5));
+        assert!(!a.sentence_end);
+        let s = facts_into("He said: \"It is over.\"", &mut scratch, &mut tokens);
+        assert!(s.sentence_end);
+        assert_eq!(s.hash, facts_into("he SAID it is over", &mut scratch, &mut tokens).hash);
+        assert_eq!(
+            facts_into("Home | World | Sports", &mut scratch, &mut tokens).separators,
+            2
+        );
+        assert_eq!(facts_into("— | —", &mut scratch, &mut tokens).tokens, 0);
+        assert!(ends_like_sentence("他说。"));
+    }
+}

@@ -1,0 +1,501 @@
+//! Body recovery: find what a page and its site print again and again, and keep the rest.
+//!
+//! ```text
+//! text → segment (blocks = lines) → strip markup residue and learned watermark affixes
+//!      → headline and its copies → site boilerplate → in-page repeats → chrome → body
+//! ```
+//! Each step removes whole blocks or the ends of blocks, and records every removal as a
+//! byte span of the original text with its [`Reason`]: nothing is lost, and the body plus the
+//! removed spans account for every non-whitespace byte of the text. A document is never
+//! dropped: at worst its body is empty.
+//!
+//! The site-level evidence comes from [`Profiles`], learned from all pages of each site
+//! ([`Profiles::learn`], or [`Learner`] to spread the work over threads) or loaded from a
+//! saved file. A page that is not in any profile is still cleaned from its own evidence
+//! (headline copies, in-page repeats, chrome).
+//!
+//! ```
+//! use reprint::clean::{Cleaner, Page, Profiles, Reason};
+//! let text = "Home | World | Sports\n\nBig storm hits the coast tonight\n\n\
+//!             The storm reached the coast at noon, and the town closed its schools for the day.\n\n\
+//!             Big storm hits the coast tonight - Daily Wire\n\n\
+//!             Officials said the roads would stay closed until the water went down.";
+//! let page = Page { text, title: None, site: None };
+//! let profiles = Profiles::learn([page]);
+//! let cleaned = Cleaner::new(&profiles).clean(&page);
+//! assert_eq!(cleaned.title.as_deref(), Some("Big storm hits the coast tonight"));
+//! assert!(cleaned.body.starts_with("The storm reached the coast at noon"));
+//! assert!(cleaned.body.ends_with("until the water went down."));
+//! assert!(cleaned.removed.iter().any(|r| r.reason == Reason::HeadlineRepeat));
+//! ```
+
+mod block;
+mod headline;
+mod profile;
+mod prose;
+
+use std::fmt;
+use std::ops::Range;
+
+pub use block::{segment, Block};
+pub use profile::{Learner, PageFacts, Profiles, SiteProfile, PROFILE_FORMAT, PROFILE_VERSION};
+
+use block::{facts_into, BlockFacts, TokenScratch};
+use headline::TokenSet;
+use profile::{affix_key, leading_affix, trailing_affix, Side};
+use prose::{classify, resolve, Class};
+
+/// One page to clean or learn from.
+#[derive(Clone, Copy, Debug)]
+pub struct Page<'a> {
+    /// The scraped text.
+    pub text: &'a str,
+    /// The headline, when the crawl has one.
+    pub title: Option<&'a str>,
+    /// The site the page belongs to (the url's host, or a site field).
+    pub site: Option<&'a str>,
+}
+
+/// Why a span was removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    /// The block that became the title.
+    Headline,
+    /// A copy of the headline, exact or reworded.
+    HeadlineRepeat,
+    /// A site's affix on a block (` - DayDayNews`), stripped while the rest stays.
+    Watermark,
+    /// A block that occurs on many pages of the site.
+    SiteBoilerplate,
+    /// A short non-prose block: navigation, date and category lines, share buttons.
+    Chrome,
+    /// Residue of markup glued to a block (`html`, `&nbsp;`).
+    Markup,
+    /// A later copy of a block already on the page.
+    InPageRepeat,
+}
+
+impl Reason {
+    /// The name used in output files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Headline => "headline",
+            Reason::HeadlineRepeat => "headline_repeat",
+            Reason::Watermark => "watermark",
+            Reason::SiteBoilerplate => "site_boilerplate",
+            Reason::Chrome => "chrome",
+            Reason::Markup => "markup",
+            Reason::InPageRepeat => "in_page_repeat",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One removed span of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    /// UTF-8 byte offsets into the original text.
+    pub span: Range<usize>,
+    /// Why it was removed.
+    pub reason: Reason,
+}
+
+/// The result of cleaning one page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The recovered article text: the kept spans in order, separated by a blank line where
+    /// the text had one between them and by a newline elsewhere.
+    pub body: String,
+    /// The headline: the title given, else the block found to be it.
+    pub title: Option<String>,
+    /// Every removed span, in text order.
+    pub removed: Vec<Removal>,
+    /// The kept spans of the text, in order (the pieces the body is made of).
+    pub kept: Vec<Range<usize>>,
+}
+
+/// A long block that occurs twice on a page is a quote or an excerpt, not a repeat.
+const LONG_BLOCK_CHARS: u32 = 200;
+/// A block on a site's pages is boilerplate when it is on at least this many *other* pages
+/// (long prose blocks need [`LONG_BOILERPLATE_PAGES`]).
+const BOILERPLATE_PAGES: u32 = 1;
+/// Other pages a long prose block must be on to be boilerplate (a blog's front page repeats
+/// one post's paragraphs; a footer statement is on many pages).
+const LONG_BOILERPLATE_PAGES: u32 = 2;
+/// Other pages a templated short line (same shape, digits differing) must be on.
+const SHAPE_PAGES: u32 = 2;
+/// Templated lines are short.
+const SHAPE_MAX_TOKENS: u32 = 15;
+/// Pages an affix must be on to be a learned watermark.
+const AFFIX_PAGES: u32 = 3;
+/// Markup residue: tag and entity names a scraper leaves glued to text.
+const MARKUP_WORDS: &[&str] = &[
+    "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "nbsp", "&nbsp;", "amp", "quot",
+];
+
+/// Cleans pages with learned [`Profiles`]. Immutable and `Sync`: share one across threads.
+#[derive(Clone, Copy, Debug)]
+pub struct Cleaner<'p> {
+    profiles: &'p Profiles,
+    /// The pages being cleaned were among those the profiles were learned from, so each
+    /// page's own occurrence is in the counts and is subtracted.
+    learned_from_these: bool,
+}
+
+/// Where a block stands while a page is cleaned.
+#[derive(Clone, Debug)]
+struct Slot {
+    /// The part of the block still in play (after markup and affixes are stripped).
+    keep: Range<usize>,
+    /// Facts of the whole block (what the site profile counted).
+    whole: BlockFacts,
+    /// Facts of `keep`.
+    facts: BlockFacts,
+    tokens: Range<usize>,
+    fate: Option<Reason>,
+}
+
+impl<'p> Cleaner<'p> {
+    /// A cleaner for the pages the profiles were learned from (a `reprint clean` run).
+    pub fn new(profiles: &'p Profiles) -> Cleaner<'p> {
+        Cleaner {
+            profiles,
+            learned_from_these: true,
+        }
+    }
+
+    /// A cleaner for new pages, not among those the profiles were learned from (a scraper
+    /// cleaning each page as it arrives, `--use-profiles`).
+    pub fn for_new_pages(profiles: &'p Profiles) -> Cleaner<'p> {
+        Cleaner {
+            profiles,
+            learned_from_these: false,
+        }
+    }
+
+    /// Clean one page.
+    pub fn clean(&self, page: &Page<'_>) -> Cleaned {
+        let text = page.text;
+        let site = page.site.and_then(|s| self.profiles.site(s));
+        let mut removed = Vec::new();
+        let mut scratch = TokenScratch::default();
+        let mut tokens = Vec::new();
+        let mut slots: Vec<Slot> = Vec::new();
+        let blocks = segment(text);
+        for b in &blocks {
+            let start = tokens.len();
+            let whole = facts_into(&text[b.span.clone()], &mut scratch, &mut tokens);
+            let mut keep = b.span.clone();
+            strip_markup(text, &mut keep, &mut removed);
+            if let Some(site) = site {
+                strip_learned_affixes(text, &mut keep, site, &mut scratch, &mut removed);
+            }
+            let (facts, tokens_range) = if keep == b.span {
+                (whole.clone(), start..tokens.len())
+            } else {
+                tokens.truncate(start);
+                let f = facts_into(&text[keep.clone()], &mut scratch, &mut tokens);
+                (f, start..tokens.len())
+            };
+            let fate = (facts.tokens == 0 && keep.is_empty()).then_some(Reason::Markup);
+            slots.push(Slot {
+                keep,
+                whole,
+                facts,
+                tokens: tokens_range,
+                fate,
+            });
+        }
+
+        let title = self.headline(page, &mut slots, &tokens, site, &mut scratch, &mut removed);
+        for slot in &mut slots {
+            if slot.fate.is_none() && self.is_boilerplate(slot, site) {
+                slot.fate = Some(Reason::SiteBoilerplate);
+            }
+        }
+        mark_in_page_repeats(&mut slots);
+        self.mark_chrome(&mut slots, &tokens);
+
+        let mut kept = Vec::new();
+        let mut body = String::new();
+        let mut prev_block: Option<usize> = None;
+        for (i, slot) in slots.iter().enumerate() {
+            if let Some(reason) = slot.fate {
+                removed.push(Removal {
+                    span: slot.keep.clone(),
+                    reason,
+                });
+                continue;
+            }
+            if slot.keep.is_empty() {
+                continue;
+            }
+            if let Some(p) = prev_block {
+                let blank = blocks[p + 1..=i].iter().any(|b| b.blank_before);
+                body.push_str(if blank { "\n\n" } else { "\n" });
+            }
+            body.push_str(&text[slot.keep.clone()]);
+            kept.push(slot.keep.clone());
+            prev_block = Some(i);
+        }
+        removed.retain(|r| !r.span.is_empty());
+        removed.sort_by_key(|r| (r.span.start, r.span.end));
+        Cleaned {
+            body,
+            title,
+            removed,
+            kept,
+        }
+    }
+
+    /// Find the headline, mark it and its copies, and return the title.
+    fn headline(
+        &self,
+        page: &Page<'_>,
+        slots: &mut [Slot],
+        tokens: &[u64],
+        site: Option<&SiteProfile>,
+        scratch: &mut TokenScratch,
+        removed: &mut Vec<Removal>,
+    ) -> Option<String> {
+        let text = page.text;
+        let set_of = |s: &Slot| TokenSet::new(&tokens[s.tokens.clone()]);
+        let (head, title, mut head_block) = match page.title {
+            Some(title) => {
+                let mut t = Vec::new();
+                facts_into(title, scratch, &mut t);
+                (TokenSet::new(&t), Some(title.to_owned()), None)
+            }
+            None => {
+                let sets: Vec<Option<TokenSet>> = slots
+                    .iter()
+                    .map(|s| {
+                        let n = s.facts.tokens as usize;
+                        let fits = s.fate.is_none()
+                            && (headline::MIN_TOKENS..=headline::MAX_TOKENS).contains(&n)
+                            && s.facts.digit_tokens * 3 < s.facts.tokens
+                            && !self.is_template(s, site);
+                        fits.then(|| set_of(s))
+                    })
+                    .collect();
+                // The block repeated most, else the first block that reads like a headline
+                // (not a sentence: a lone first paragraph stays in the body).
+                let i = headline::most_repeated(&sets).or_else(|| {
+                    (0..slots.len()).find(|&i| {
+                        let f = &slots[i].facts;
+                        let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
+                        sets[i].is_some() && f.tokens <= headline::STANDALONE_MAX_TOKENS && !statement
+                    })
+                })?;
+                let head = sets[i].clone().expect("the headline is a candidate");
+                (head, Some(text[slots[i].keep.clone()].to_owned()), Some(i))
+            }
+        };
+        if head.len() == 0 {
+            return title;
+        }
+        for (i, slot) in slots.iter_mut().enumerate() {
+            if slot.fate.is_some() || slot.facts.tokens as usize > headline::MAX_TOKENS {
+                continue;
+            }
+            let whole = set_of(slot);
+            if head.is_repeated_by(&whole) {
+                // The first exact copy of a given title is the headline block itself.
+                let is_head = head_block == Some(i) || (head_block.is_none() && whole == head);
+                if is_head {
+                    head_block = Some(i);
+                }
+                // An affix the headline lacks is a watermark, where one can be told apart.
+                split_affix(text, slot, &head, scratch, removed);
+                slot.fate = Some(if is_head {
+                    Reason::Headline
+                } else {
+                    Reason::HeadlineRepeat
+                });
+            } else if let Some((rest, _)) = affix_rest(text, slot.keep.clone()) {
+                let mut t = Vec::new();
+                facts_into(&text[rest.clone()], scratch, &mut t);
+                if head.is_repeated_by(&TokenSet::new(&t)) {
+                    split_affix(text, slot, &head, scratch, removed);
+                    slot.fate = Some(Reason::HeadlineRepeat);
+                }
+            }
+        }
+        title
+    }
+
+    /// Other learned pages of the site that hold this block.
+    fn others(&self, pages: u32) -> u32 {
+        pages.saturating_sub(u32::from(self.learned_from_these))
+    }
+
+    /// Is this block on so many of the site's pages that it cannot be one page's headline?
+    fn is_template(&self, slot: &Slot, site: Option<&SiteProfile>) -> bool {
+        site.is_some_and(|site| {
+            let others = self.others(site.block_pages(slot.whole.hash));
+            others >= 2 && others * 10 >= site.pages * 3
+        })
+    }
+
+    fn is_boilerplate(&self, slot: &Slot, site: Option<&SiteProfile>) -> bool {
+        let Some(site) = site else { return false };
+        let f = &slot.whole;
+        let long_prose = f.chars >= LONG_BLOCK_CHARS && f.sentence_end;
+        let needed = if long_prose {
+            LONG_BOILERPLATE_PAGES
+        } else {
+            BOILERPLATE_PAGES
+        };
+        if f.tokens > 0 && self.others(site.block_pages(f.hash)) >= needed {
+            return true;
+        }
+        f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(site.shape_pages(f.shape)) >= SHAPE_PAGES
+    }
+
+    fn mark_chrome(&self, slots: &mut [Slot], tokens: &[u64]) {
+        let classes: Vec<Option<Class>> = slots
+            .iter()
+            .map(|s| match s.fate {
+                None => {
+                    let function = tokens[s.tokens.clone()]
+                        .iter()
+                        .filter(|&&t| self.profiles.is_function_word(t))
+                        .count() as u32;
+                    Some(classify(&s.facts, function))
+                }
+                Some(Reason::SiteBoilerplate | Reason::InPageRepeat | Reason::Chrome) => Some(Class::Bad),
+                Some(_) => None,
+            })
+            .collect();
+        for (slot, keep) in slots.iter_mut().zip(resolve(&classes)) {
+            if slot.fate.is_none() && !keep {
+                slot.fate = Some(Reason::Chrome);
+            }
+        }
+    }
+}
+
+/// Strip a markup word glued to the start or end of a block (`html On July 5, …`).
+fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Vec<Removal>) {
+    let block = &text[keep.clone()];
+    let words: Vec<&str> = block.split_whitespace().collect();
+    if words.iter().all(|w| is_markup(w)) {
+        removed.push(Removal {
+            span: keep.clone(),
+            reason: Reason::Markup,
+        });
+        *keep = keep.end..keep.end;
+        return;
+    }
+    if let Some(first) = words.first().filter(|w| is_markup(w)) {
+        let next = block[first.len()..].trim_start();
+        // Only when the sentence visibly starts after it: "html On July 5", not "html is …".
+        if next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c)) {
+            let cut = block.len() - next.len();
+            removed.push(Removal {
+                span: keep.start..keep.start + first.len(),
+                reason: Reason::Markup,
+            });
+            keep.start += cut;
+        }
+    }
+    let block = &text[keep.clone()];
+    if let Some(last) = block.split_whitespace().last().filter(|w| is_markup(w)) {
+        let before = block[..block.len() - last.len()].trim_end();
+        if before.ends_with(['.', '!', '?', '"', '”']) {
+            removed.push(Removal {
+                span: keep.start + block.len() - last.len()..keep.end,
+                reason: Reason::Markup,
+            });
+            keep.end = keep.start + before.len();
+        }
+    }
+}
+
+fn is_markup(word: &str) -> bool {
+    MARKUP_WORDS.contains(&word) || (word.starts_with('<') && word.ends_with('>')) || word == "&amp;"
+}
+
+/// Strip affixes the site's pages carry (` - DayDayNews`), leaving the rest of the block.
+fn strip_learned_affixes(
+    text: &str,
+    keep: &mut Range<usize>,
+    site: &SiteProfile,
+    scratch: &mut TokenScratch,
+    removed: &mut Vec<Removal>,
+) {
+    for side in [Side::Trailing, Side::Leading] {
+        let block = &text[keep.clone()];
+        let affix = match side {
+            Side::Trailing => trailing_affix(block),
+            Side::Leading => leading_affix(block),
+        };
+        if let Some(affix) = affix {
+            if site.affix_pages(affix_key(affix.text, affix.side, scratch)) >= AFFIX_PAGES {
+                removed.push(Removal {
+                    span: keep.start + affix.span.start..keep.start + affix.span.end,
+                    reason: Reason::Watermark,
+                });
+                *keep = keep.start + affix.rest.start..keep.start + affix.rest.end;
+            }
+        }
+    }
+}
+
+/// The block without a trailing (else leading) short affix, if it has one: (rest, affix).
+fn affix_rest(text: &str, keep: Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
+    let block = &text[keep.clone()];
+    let affix = trailing_affix(block).or_else(|| leading_affix(block))?;
+    let shift = |r: Range<usize>| keep.start + r.start..keep.start + r.end;
+    Some((shift(affix.rest), shift(affix.span)))
+}
+
+/// If `slot` is the headline plus an affix the headline does not have, report the affix as a
+/// watermark and shrink the slot to the rest.
+fn split_affix(text: &str, slot: &mut Slot, head: &TokenSet, scratch: &mut TokenScratch, removed: &mut Vec<Removal>) {
+    let Some((rest, affix)) = affix_rest(text, slot.keep.clone()) else {
+        return;
+    };
+    let mut whole = Vec::new();
+    facts_into(&text[slot.keep.clone()], scratch, &mut whole);
+    let mut part = Vec::new();
+    facts_into(&text[rest.clone()], scratch, &mut part);
+    // The affix is a watermark only if the headline is better matched without it.
+    if head.jaccard(&TokenSet::new(&part)) > head.jaccard(&TokenSet::new(&whole)) {
+        removed.push(Removal {
+            span: affix,
+            reason: Reason::Watermark,
+        });
+        slot.keep = rest;
+    }
+}
+
+/// Later copies of a block already on the page. A long block seen only twice stays (a quote
+/// or an excerpt printed again is part of the article).
+fn mark_in_page_repeats(slots: &mut [Slot]) {
+    let mut seen: ahash::AHashMap<u64, (usize, u32)> = ahash::AHashMap::new();
+    for slot in slots.iter() {
+        if slot.facts.tokens > 0 {
+            seen.entry(slot.facts.hash).or_insert((0, 0)).1 += 1;
+        }
+    }
+    for (i, slot) in slots.iter_mut().enumerate() {
+        if slot.facts.tokens == 0 {
+            continue;
+        }
+        let entry = seen.get_mut(&slot.facts.hash).expect("every hash was counted");
+        if entry.0 == 0 {
+            entry.0 = i + 1;
+            continue;
+        }
+        let long_pair = slot.facts.chars > LONG_BLOCK_CHARS && entry.1 == 2;
+        if slot.fate.is_none() && !long_pair {
+            slot.fate = Some(Reason::InPageRepeat);
+        }
+    }
+}

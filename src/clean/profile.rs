@@ -1,0 +1,463 @@
+//! Site profiles: what a site prints on many of its pages, learned from the pages themselves.
+//!
+//! For each site, a profile counts on how many pages each normalized block occurs, the same
+//! for the block's *shape* (digits masked, so `2024/06/18 military 1983` and
+//! `2023/11/02 world 77` agree), and the same for the short affixes blocks carry after or
+//! before a separator (` - DayDayNews`, `Source: … |`). Over the whole corpus it finds the
+//! *function words*: the tokens that occur in the sentences of the most pages (for any
+//! language, no shipped stoplist); the prose test measures a block by their density.
+//!
+//! Learning is split so that it parallelizes and stays deterministic: [`PageFacts::of`] is a
+//! pure function of one page (run it on any thread), and [`Learner::add`] merges pages in
+//! input order. Counts are sums, so the result never depends on the thread count.
+//!
+//! Profiles save as versioned JSON ([`Profiles::to_json`]); loading checks the format, its
+//! version and the token hash they were built with.
+
+use ahash::{AHashMap, AHashSet};
+use serde::{Deserialize, Serialize};
+
+use super::block::{facts_into, segment, TokenScratch};
+use super::Page;
+use crate::text::TOKEN_SEED;
+
+/// The `format` field of saved profiles.
+pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
+/// The version of the saved profile format. Bump it when the meaning of any field changes.
+pub const PROFILE_VERSION: u32 = 1;
+/// Function words kept per script class (words; Han/Kana/Hangul characters).
+const FUNCTION_WORDS: usize = 200;
+/// A block counts towards function words when it has at least this many tokens and ends
+/// like a sentence: chrome words ("Home", "Share") then stay out, even on one-site corpora.
+const SENTENCE_MIN_TOKENS: u32 = 8;
+/// An affix is at most this many tokens.
+const AFFIX_MAX_TOKENS: usize = 6;
+/// What separates an affix from the rest of its block.
+pub(crate) const AFFIX_SEPARATORS: &[&str] = &[" - ", " | ", " – ", " — ", " :: ", " » ", " · ", " _ ", " / "];
+
+/// What one page contributes to its site's profile and to the function words.
+#[derive(Clone, Debug, Default)]
+pub struct PageFacts {
+    site: Option<String>,
+    blocks: Vec<u64>,
+    shapes: Vec<u64>,
+    affixes: Vec<u64>,
+    /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
+    words: Vec<(u64, u32, bool)>,
+}
+
+impl PageFacts {
+    /// The facts of one page (pure; call it from any thread).
+    pub fn of(page: &Page<'_>) -> PageFacts {
+        let mut scratch = TokenScratch::default();
+        let mut tokens = Vec::new();
+        let mut facts = PageFacts {
+            site: page.site.map(str::to_owned),
+            ..PageFacts::default()
+        };
+        let mut words: Vec<(u64, bool)> = Vec::new();
+        for block in segment(page.text) {
+            let text = &page.text[block.span];
+            tokens.clear();
+            let f = facts_into(text, &mut scratch, &mut tokens);
+            if f.tokens == 0 {
+                continue;
+            }
+            facts.blocks.push(f.hash);
+            facts.shapes.push(f.shape);
+            for affix in [trailing_affix(text), leading_affix(text)].into_iter().flatten() {
+                facts.affixes.push(affix_key(affix.text, affix.side, &mut scratch));
+            }
+            if f.tokens >= SENTENCE_MIN_TOKENS && f.sentence_end {
+                let cjk = f.cjk_tokens * 2 > f.tokens;
+                words.extend(tokens.iter().map(|&t| (t, cjk)));
+            }
+        }
+        for v in [&mut facts.blocks, &mut facts.shapes, &mut facts.affixes] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        words.sort_unstable();
+        for group in words.chunk_by(|a, b| a.0 == b.0) {
+            facts.words.push((group[0].0, group.len() as u32, group[0].1));
+        }
+        facts
+    }
+}
+
+/// Which end of a block an affix sits at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Side {
+    Leading,
+    Trailing,
+}
+
+/// A short affix of a block, split from the rest at a separator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Affix<'a> {
+    /// The affix's words.
+    pub text: &'a str,
+    pub side: Side,
+    /// The rest of the block, as a byte range within it.
+    pub rest: std::ops::Range<usize>,
+    /// The affix with its separator, as a byte range within the block.
+    pub span: std::ops::Range<usize>,
+}
+
+/// The text after a block's last separator, when it is short and the rest is not.
+pub(crate) fn trailing_affix(block: &str) -> Option<Affix<'_>> {
+    let (at, sep) = AFFIX_SEPARATORS
+        .iter()
+        .filter_map(|s| block.rfind(s).map(|i| (i, s.len())))
+        .max()?;
+    let (rest, affix) = (&block[..at], &block[at + sep..]);
+    short_affix(affix, rest).then(|| Affix {
+        text: affix,
+        side: Side::Trailing,
+        rest: 0..at,
+        span: at..block.len(),
+    })
+}
+
+/// The text before a block's first separator, when it is short and the rest is not.
+pub(crate) fn leading_affix(block: &str) -> Option<Affix<'_>> {
+    let (at, sep) = AFFIX_SEPARATORS
+        .iter()
+        .filter_map(|s| block.find(s).map(|i| (i, s.len())))
+        .min_by_key(|&(i, len)| (i, std::cmp::Reverse(len)))?;
+    let (affix, rest) = (&block[..at], &block[at + sep..]);
+    short_affix(affix, rest).then(|| Affix {
+        text: affix,
+        side: Side::Leading,
+        rest: at + sep..block.len(),
+        span: 0..at + sep,
+    })
+}
+
+fn short_affix(affix: &str, rest: &str) -> bool {
+    let tokens = |s: &str| {
+        let mut n = 0;
+        crate::text::for_each_token(s, &mut Vec::new(), |_| n += 1);
+        n
+    };
+    let n = tokens(affix);
+    (1..=AFFIX_MAX_TOKENS).contains(&n) && tokens(rest) > n
+}
+
+/// The key of an affix: its normalized tokens and its side.
+pub(crate) fn affix_key(affix: &str, side: Side, scratch: &mut TokenScratch) -> u64 {
+    let mut tokens = Vec::new();
+    facts_into(affix, scratch, &mut tokens);
+    tokens.push(side as u64);
+    crate::shingle::shingle_hash(&tokens)
+}
+
+#[derive(Default)]
+struct SiteCounts {
+    pages: u32,
+    blocks: AHashMap<u64, u32>,
+    shapes: AHashMap<u64, u32>,
+    affixes: AHashMap<u64, u32>,
+}
+
+/// Merges [`PageFacts`] in input order into [`Profiles`].
+#[derive(Default)]
+pub struct Learner {
+    sites: AHashMap<String, SiteCounts>,
+    /// token → (pages whose sentences hold it, occurrences, is a CJK character)
+    words: AHashMap<u64, (u32, u64, bool)>,
+    pages: u64,
+}
+
+impl Learner {
+    /// An empty learner.
+    pub fn new() -> Learner {
+        Learner::default()
+    }
+
+    /// Add one page's facts.
+    pub fn add(&mut self, facts: PageFacts) {
+        self.pages += 1;
+        for (token, n, cjk) in facts.words {
+            let e = self.words.entry(token).or_insert((0, 0, cjk));
+            e.0 += 1;
+            e.1 += u64::from(n);
+        }
+        let Some(site) = facts.site else { return };
+        let counts = self.sites.entry(site).or_default();
+        counts.pages += 1;
+        for (map, keys) in [
+            (&mut counts.blocks, facts.blocks),
+            (&mut counts.shapes, facts.shapes),
+            (&mut counts.affixes, facts.affixes),
+        ] {
+            for k in keys {
+                *map.entry(k).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// The profiles of everything added. Entries seen on one page only are dropped: they are
+    /// no evidence of a site's habits.
+    pub fn finish(self) -> Profiles {
+        let mut latin = Vec::new();
+        let mut cjk = Vec::new();
+        for (token, (pages, count, is_cjk)) in self.words {
+            if is_cjk { &mut cjk } else { &mut latin }.push((pages, count, token));
+        }
+        let mut function_words = AHashSet::new();
+        for mut class in [latin, cjk] {
+            // Most pages first, then most occurrences, then the hash: a total order.
+            class.sort_unstable_by(|a, b| b.cmp(a));
+            // A small corpus has few words; keep its function words a small share of them.
+            let keep = FUNCTION_WORDS.min(class.len().div_ceil(10));
+            function_words.extend(class.iter().take(keep).map(|w| w.2));
+        }
+        let prune = |m: AHashMap<u64, u32>| m.into_iter().filter(|&(_, n)| n >= 2).collect();
+        let sites = self
+            .sites
+            .into_iter()
+            .map(|(name, c)| {
+                let profile = SiteProfile {
+                    pages: c.pages,
+                    blocks: prune(c.blocks),
+                    shapes: prune(c.shapes),
+                    affixes: prune(c.affixes),
+                };
+                (name, profile)
+            })
+            .collect();
+        Profiles {
+            function_words,
+            sites,
+            pages: self.pages,
+        }
+    }
+}
+
+/// What one site prints again and again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SiteProfile {
+    /// Pages of the site the profile was learned from.
+    pub pages: u32,
+    pub(crate) blocks: AHashMap<u64, u32>,
+    pub(crate) shapes: AHashMap<u64, u32>,
+    pub(crate) affixes: AHashMap<u64, u32>,
+}
+
+impl SiteProfile {
+    /// On how many learned pages a block with this hash occurs.
+    pub fn block_pages(&self, hash: u64) -> u32 {
+        self.blocks.get(&hash).copied().unwrap_or(0)
+    }
+
+    /// On how many learned pages a block of this shape occurs.
+    pub fn shape_pages(&self, shape: u64) -> u32 {
+        self.shapes.get(&shape).copied().unwrap_or(0)
+    }
+
+    /// On how many learned pages this affix occurs.
+    pub fn affix_pages(&self, key: u64) -> u32 {
+        self.affixes.get(&key).copied().unwrap_or(0)
+    }
+}
+
+/// Learned site profiles and function words: what [`super::Cleaner`] cleans with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Profiles {
+    pub(crate) function_words: AHashSet<u64>,
+    pub(crate) sites: AHashMap<String, SiteProfile>,
+    pages: u64,
+}
+
+impl Profiles {
+    /// Learn from pages in order (single-threaded; see [`Learner`] to spread the work).
+    pub fn learn<'a>(pages: impl IntoIterator<Item = Page<'a>>) -> Profiles {
+        let mut learner = Learner::new();
+        for page in pages {
+            learner.add(PageFacts::of(&page));
+        }
+        learner.finish()
+    }
+
+    /// The profile of `site`, if any of its pages were learned.
+    pub fn site(&self, site: &str) -> Option<&SiteProfile> {
+        self.sites.get(site)
+    }
+
+    /// Pages learned from.
+    pub fn pages(&self) -> u64 {
+        self.pages
+    }
+
+    /// Number of sites with a profile.
+    pub fn sites(&self) -> usize {
+        self.sites.len()
+    }
+
+    /// Is this token hash ([`crate::text::token_hash`]) a function word?
+    pub fn is_function_word(&self, token: u64) -> bool {
+        self.function_words.contains(&token)
+    }
+
+    /// The profiles as versioned JSON (deterministic: sites and entries sorted).
+    pub fn to_json(&self) -> String {
+        let sorted = |m: &AHashMap<u64, u32>| {
+            let mut v: Vec<(u64, u32)> = m.iter().map(|(&k, &n)| (k, n)).collect();
+            v.sort_unstable();
+            v
+        };
+        let mut function_words: Vec<u64> = self.function_words.iter().copied().collect();
+        function_words.sort_unstable();
+        let mut sites: Vec<SavedSite> = self
+            .sites
+            .iter()
+            .map(|(name, p)| SavedSite {
+                site: name.clone(),
+                pages: p.pages,
+                blocks: sorted(&p.blocks),
+                shapes: sorted(&p.shapes),
+                affixes: sorted(&p.affixes),
+            })
+            .collect();
+        sites.sort_unstable_by(|a, b| a.site.cmp(&b.site));
+        let saved = Saved {
+            format: PROFILE_FORMAT.to_owned(),
+            version: PROFILE_VERSION,
+            token_seed: TOKEN_SEED,
+            pages: self.pages,
+            function_words,
+            sites,
+        };
+        serde_json::to_string(&saved).expect("profiles hold only numbers and strings")
+    }
+
+    /// Read profiles saved by [`Profiles::to_json`]. A file of another format, version or token
+    /// hash is an error naming what differs, not a silent wrong answer.
+    pub fn from_json(json: &str) -> Result<Profiles, String> {
+        let saved: Saved = serde_json::from_str(json).map_err(|e| format!("not a reprint profile file: {e}"))?;
+        if saved.format != PROFILE_FORMAT {
+            return Err(format!("format is {:?}, expected {PROFILE_FORMAT:?}", saved.format));
+        }
+        if saved.version != PROFILE_VERSION {
+            return Err(format!(
+                "profile format version {} cannot be read by this reprint (it reads version {PROFILE_VERSION}); learn the profiles again",
+                saved.version
+            ));
+        }
+        if saved.token_seed != TOKEN_SEED {
+            return Err("the profiles were built with another token hash; learn them again".to_owned());
+        }
+        let sites = saved
+            .sites
+            .into_iter()
+            .map(|s| {
+                let profile = SiteProfile {
+                    pages: s.pages,
+                    blocks: s.blocks.into_iter().collect(),
+                    shapes: s.shapes.into_iter().collect(),
+                    affixes: s.affixes.into_iter().collect(),
+                };
+                (s.site, profile)
+            })
+            .collect();
+        Ok(Profiles {
+            function_words: saved.function_words.into_iter().collect(),
+            sites,
+            pages: saved.pages,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    format: String,
+    version: u32,
+    token_seed: u64,
+    pages: u64,
+    function_words: Vec<u64>,
+    sites: Vec<SavedSite>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedSite {
+    site: String,
+    pages: u32,
+    blocks: Vec<(u64, u32)>,
+    shapes: Vec<(u64, u32)>,
+    affixes: Vec<(u64, u32)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page<'a>(text: &'a str, site: &'a str) -> Page<'a> {
+        Page {
+            text,
+            title: None,
+            site: Some(site),
+        }
+    }
+
+    #[test]
+    fn counts_blocks_shapes_and_affixes_per_site() {
+        let pages = [
+            "Home | News\n2024/06/18 military 1983\nFirst story text here - DayDayNews",
+            "Home | News\n2023/11/02 world 77\nSecond and other story - DayDayNews",
+            "Home | News\nA third page",
+        ];
+        let profiles = Profiles::learn(pages.iter().map(|t| page(t, "a.com")));
+        let site = profiles.site("a.com").unwrap();
+        assert_eq!(site.pages, 3);
+        let mut scratch = TokenScratch::default();
+        let mut tokens = Vec::new();
+        let home = facts_into("home / news", &mut scratch, &mut tokens);
+        assert_eq!(site.block_pages(home.hash), 3);
+        let date = facts_into("1999/01/01 sports 5", &mut scratch, &mut tokens);
+        assert_eq!(site.block_pages(date.hash), 0);
+        assert_eq!(site.shape_pages(date.shape), 2);
+        let key = affix_key("DayDayNews", Side::Trailing, &mut scratch);
+        assert_eq!(site.affix_pages(key), 2);
+        assert!(profiles.site("b.com").is_none());
+    }
+
+    #[test]
+    fn affixes_need_a_longer_rest() {
+        let t = trailing_affix("A long headline here - Site").unwrap();
+        assert_eq!(
+            (t.text, t.side, t.rest, t.span),
+            ("Site", Side::Trailing, 0..20, 20..27)
+        );
+        let l = leading_affix("Source: x | A long headline here").unwrap();
+        assert_eq!(
+            (l.text, l.side, l.rest, l.span),
+            ("Source: x", Side::Leading, 12..32, 0..12)
+        );
+        assert_eq!(trailing_affix("Home - News"), None);
+        assert_eq!(trailing_affix("no separator at all"), None);
+    }
+
+    #[test]
+    fn function_words_come_from_sentences_of_many_pages() {
+        let texts: Vec<String> = (0..30)
+            .map(|i| format!("Menu Home Share\nThe cat number {i} sat on the mat and it was the best of times.\n"))
+            .collect();
+        let profiles = Profiles::learn(texts.iter().map(|t| page(t, "a.com")));
+        let is = |w: &str| profiles.is_function_word(crate::text::token_hash(w.as_bytes()));
+        assert!(is("the"));
+        assert!(!is("home"), "chrome words are not counted");
+    }
+
+    #[test]
+    fn json_round_trips_and_checks_its_version() {
+        let profiles = Profiles::learn(["Home\nA b c d\n", "Home\nE f g h\n"].iter().map(|t| page(t, "a.com")));
+        let json = profiles.to_json();
+        assert_eq!(Profiles::from_json(&json).unwrap(), profiles);
+        let old = json.replace("\"version\":1", "\"version\":0");
+        assert!(Profiles::from_json(&old).unwrap_err().contains("version 0"));
+        assert!(Profiles::from_json("{}")
+            .unwrap_err()
+            .starts_with("not a reprint profile file"));
+    }
+}

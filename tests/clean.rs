@@ -1,0 +1,308 @@
+//! Body recovery on the seed page and a hand-made Chinese page with the same defects: alone,
+//! and cleaned together with other pages of the same site.
+
+use reprint::clean::{Cleaned, Cleaner, Page, Profiles, Reason};
+
+fn seed_text() -> String {
+    let line = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/seed.jsonl")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    record["text"].as_str().unwrap().to_owned()
+}
+
+/// The text's non-blank lines.
+fn lines(text: &str) -> Vec<&str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+}
+
+fn span_of(text: &str, needle: &str) -> std::ops::Range<usize> {
+    let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?} is in the text"));
+    start..start + needle.len()
+}
+
+fn removals(cleaned: &Cleaned, reason: Reason) -> Vec<std::ops::Range<usize>> {
+    cleaned
+        .removed
+        .iter()
+        .filter(|r| r.reason == reason)
+        .map(|r| r.span.clone())
+        .collect()
+}
+
+/// Every non-whitespace byte is in exactly one kept or removed span, and the body is the
+/// kept spans.
+fn assert_accounts_for_all(text: &str, cleaned: &Cleaned) {
+    let mut owner = vec![0u8; text.len()];
+    for span in cleaned.kept.iter().chain(cleaned.removed.iter().map(|r| &r.span)) {
+        for o in &mut owner[span.clone()] {
+            *o += 1;
+        }
+    }
+    for (i, b) in text.bytes().enumerate() {
+        if !b.is_ascii_whitespace() {
+            assert_eq!(owner[i], 1, "byte {i} ({:?}) is in {} spans", b as char, owner[i]);
+        }
+    }
+    let pieces: Vec<&str> = cleaned.kept.iter().map(|s| &text[s.clone()]).collect();
+    assert_eq!(cleaned.body.replace("\n\n", "\n"), pieces.join("\n"));
+}
+
+/// What issue 3 asks of the seed page. `chrome_reasons` are the reasons accepted for the
+/// chrome lines (a site's templated line may be recognised as site boilerplate instead).
+fn check_seed(text: &str, cleaned: &Cleaned, chrome_reasons: &[Reason]) {
+    let l = lines(text);
+    assert_eq!(l.len(), 29);
+    assert_eq!(cleaned.title.as_deref(), Some(l[0]));
+    let mut paragraphs: Vec<&str> = l[3..28]
+        .iter()
+        .copied()
+        .filter(|p| !p.starts_with("One wave after another"))
+        .collect();
+    assert_eq!(paragraphs.len(), 19);
+    paragraphs[0] = paragraphs[0].strip_prefix("html ").unwrap();
+    assert_eq!(cleaned.body, paragraphs.join("\n\n"), "the body is the 19 paragraphs");
+
+    assert_eq!(removals(cleaned, Reason::Headline), [0..l[0].len()]);
+    let reworded = span_of(text, l[2]);
+    let mut repeats = vec![reworded];
+    let mut watermarks = Vec::new();
+    let mut at = 0;
+    while let Some(i) = text[at..].find(" - DayDayNews") {
+        let end = at + i;
+        let start = text[..end].rfind('\n').unwrap() + 1;
+        repeats.push(start..end);
+        watermarks.push(end..end + " - DayDayNews".len());
+        at = end + 1;
+    }
+    assert_eq!(watermarks.len(), 6);
+    assert_eq!(removals(cleaned, Reason::HeadlineRepeat), repeats);
+    assert_eq!(removals(cleaned, Reason::Watermark), watermarks);
+    assert_eq!(
+        removals(cleaned, Reason::Markup),
+        [span_of(text, "html On").start..span_of(text, "html On").start + 4]
+    );
+    for chrome in ["2024/06/1806:40:33 military 1983", "military Category Latest News"] {
+        let r = cleaned.removed.iter().find(|r| r.span == span_of(text, chrome));
+        assert!(
+            r.is_some_and(|r| chrome_reasons.contains(&r.reason)),
+            "{chrome:?} removed as one of {chrome_reasons:?}: {r:?}"
+        );
+    }
+    assert_eq!(cleaned.removed.len(), 1 + 7 + 6 + 1 + 2, "{:#?}", cleaned.removed);
+    for short in [
+        "However, Kazakhstan is not timid and is not intimidated by Russia.",
+        "Analysts say there may be several reasons for Russia and Kazakhstan to turn against each other.",
+    ] {
+        assert!(cleaned.body.contains(short));
+    }
+    assert_accounts_for_all(text, cleaned);
+}
+
+#[test]
+fn seed_page_alone() {
+    let text = seed_text();
+    let page = Page {
+        text: &text,
+        title: None,
+        site: None,
+    };
+    let profiles = Profiles::learn([page]);
+    let cleaned = Cleaner::new(&profiles).clean(&page);
+    check_seed(&text, &cleaned, &[Reason::Chrome]);
+}
+
+/// Other pages of the seed's site: the same chrome (a date glued to a time, a category and a
+/// view count; a category line at the end) and the same habit of reprinting the headline
+/// with the site's watermark.
+fn site_pages(headlines: &[&str], paragraphs: &[&str], category: &str, watermark: &str) -> Vec<String> {
+    headlines
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut p = vec![
+                h.to_string(),
+                format!(
+                    "2024/07/{:02}{:02}:1{i}:0{i} {category} {}",
+                    i + 1,
+                    10 + i,
+                    300 + 17 * i
+                ),
+            ];
+            for (j, para) in paragraphs.iter().enumerate() {
+                p.push(format!("{para} ({i}.{j})"));
+                if j % 2 == 1 {
+                    p.push(format!("{h}{watermark}"));
+                }
+            }
+            p.push(format!("{category} Category Latest News"));
+            p.join("\n\n")
+        })
+        .collect()
+}
+
+#[test]
+fn seed_page_with_its_site() {
+    let text = seed_text();
+    let others = site_pages(
+        &[
+            "Heavy rain floods the river towns of the north, and thousands of families leave their homes overnight.",
+            "The central bank raises its rate again, and shop owners say the price of bread has doubled since spring.",
+            "A new bridge opens over the bay after six years of work, cutting the trip to the city to twenty minutes.",
+            "Farmers in the valley harvest early this year because the summer was the hottest on record.",
+        ],
+        &[
+            "The water rose through the night and reached the main road before dawn, officials said.",
+            "Schools in the district will stay closed until the end of the week while crews clear the mud.",
+            "Residents who left their homes are staying with relatives or in the sports hall near the station.",
+            "The weather service expects more rain on Thursday but says the worst of the storm has passed.",
+        ],
+        "military",
+        " - DayDayNews",
+    );
+    let mut pages: Vec<Page> = others
+        .iter()
+        .map(|t| Page {
+            text: t,
+            title: None,
+            site: Some("daydaynews.cc"),
+        })
+        .collect();
+    let seed = Page {
+        text: &text,
+        title: None,
+        site: Some("daydaynews.cc"),
+    };
+    pages.insert(2, seed);
+    let profiles = Profiles::learn(pages.iter().copied());
+    let cleaned = Cleaner::new(&profiles).clean(&seed);
+    check_seed(&text, &cleaned, &[Reason::Chrome, Reason::SiteBoilerplate]);
+    // The other pages lose their chrome and headline copies too.
+    for page in &pages {
+        let c = Cleaner::new(&profiles).clean(page);
+        assert!(
+            !c.body.contains("Latest News") && !c.body.contains("DayDayNews"),
+            "{}",
+            c.body
+        );
+        assert_accounts_for_all(page.text, &c);
+    }
+    // Saved and loaded profiles clean a new page of the site the same way.
+    let loaded = Profiles::from_json(&profiles.to_json()).unwrap();
+    let alone = Profiles::learn(pages.iter().copied().filter(|p| p.text != text));
+    let fresh = Cleaner::for_new_pages(&alone).clean(&seed);
+    check_seed(&text, &fresh, &[Reason::Chrome, Reason::SiteBoilerplate]);
+    assert_eq!(Cleaner::new(&loaded).clean(&seed), cleaned);
+}
+
+/// A hand-made Chinese page with the seed's defects: the headline reprinted with a
+/// " - 天天新闻" suffix and once reworded, a date/category/views line, a category line at the end.
+const CHINESE_PAGE: &str = "\
+俄罗斯在西边与乌克兰交战的同时，东边又出了问题，邻国哈萨克斯坦原本与俄罗斯关系密切，如今却转而反对它，两国关系陷入危机。
+
+2024/06/18 06:40:33 军事 阅读 1983
+
+俄罗斯在西边与乌克兰交战的同时，东边又出了问题，邻近国家哈萨克斯坦原本与俄罗斯关系密切，如今却转而反对它，双方的关系陷入危机。
+
+7月5日，俄罗斯以处理石油泄漏为由，切断了哈萨克斯坦的经济命脉里海石油管道，并要求对方停止运营三十天。
+
+由于这条管道需要经过俄罗斯领土，俄罗斯切断管道之后，哈萨克斯坦的石油出口将受到很大的限制。
+
+俄罗斯在西边与乌克兰交战的同时，东边又出了问题，邻国哈萨克斯坦原本与俄罗斯关系密切，如今却转而反对它，两国关系陷入危机。 - 天天新闻
+
+哈萨克斯坦是世界上最大的内陆国家，领土辽阔，人口稀少，矿产资源丰富，石油出口是它的经济支柱之一。
+
+然而，哈萨克斯坦并不胆怯。
+
+分析人士认为，两国反目可能有以下几个原因，其中最重要的是能源和安全。
+
+俄罗斯在西边与乌克兰交战的同时，东边又出了问题，邻国哈萨克斯坦原本与俄罗斯关系密切，如今却转而反对它，两国关系陷入危机。 - 天天新闻
+
+为了解决石油出口受限的问题，哈萨克斯坦计划绕过俄罗斯领土，修建一条通往欧洲的新管道，这需要很多年。
+
+军事 分类 最新新闻";
+
+#[test]
+fn chinese_page_alone_and_with_its_site() {
+    let text = CHINESE_PAGE;
+    let l = lines(text);
+    let expect_body = [l[3], l[4], l[6], l[7], l[8], l[10]].join("\n\n");
+    let check = |cleaned: &Cleaned, chrome: &[Reason]| {
+        assert_eq!(cleaned.title.as_deref(), Some(l[0]));
+        assert_eq!(cleaned.body, expect_body);
+        assert_eq!(removals(cleaned, Reason::Headline), [span_of(text, l[0])]);
+        assert_eq!(removals(cleaned, Reason::HeadlineRepeat).len(), 3);
+        assert_eq!(removals(cleaned, Reason::Watermark).len(), 2);
+        for line in [l[1], l[11]] {
+            let r = cleaned.removed.iter().find(|r| r.span == span_of(text, line));
+            assert!(r.is_some_and(|r| chrome.contains(&r.reason)), "{line}: {r:?}");
+        }
+        assert_accounts_for_all(text, cleaned);
+    };
+    let page = Page {
+        text,
+        title: None,
+        site: Some("ttxw.example"),
+    };
+    let profiles = Profiles::learn([page]);
+    check(&Cleaner::new(&profiles).clean(&page), &[Reason::Chrome]);
+
+    let others = site_pages(
+        &[
+            "北方河边的城镇遭遇暴雨洪水，数千个家庭连夜离开了自己的家园。",
+            "中央银行再次提高利率，店主们说面包的价格从春天以来已经翻了一倍。",
+            "海湾上的新大桥经过六年施工终于通车，去城里的路程缩短到二十分钟。",
+        ],
+        &[
+            "河水在夜里不断上涨，天亮之前已经漫到了主要道路上，官员们这样说。",
+            "这个地区的学校将关闭到本周末，工人们正在清理街道上的淤泥和垃圾。",
+            "离开家的居民暂时住在亲戚家里，或者住在车站附近的体育馆里面。",
+            "气象部门预计星期四还会下雨，但是说风暴最严重的时候已经过去了。",
+        ],
+        "军事",
+        " - 天天新闻",
+    );
+    let mut pages: Vec<Page> = others
+        .iter()
+        .map(|t| Page {
+            text: t,
+            title: None,
+            site: Some("ttxw.example"),
+        })
+        .collect();
+    pages.push(page);
+    let profiles = Profiles::learn(pages.iter().copied());
+    check(
+        &Cleaner::new(&profiles).clean(&page),
+        &[Reason::Chrome, Reason::SiteBoilerplate],
+    );
+}
+
+#[test]
+fn a_title_field_is_the_headline_and_short_first_lines_are_not() {
+    let text = "News\n\nStorm closes the coast road\n\nThe storm closed the coast road on Monday, and the town said it would stay shut until the water went down.\n\nStorm closes the coast road | Daily Wire\n\nCrews worked through the night to clear the mud from the bridge near the harbour.";
+    let page = Page {
+        text,
+        title: Some("Storm closes the coast road"),
+        site: None,
+    };
+    let profiles = Profiles::learn([page]);
+    let cleaned = Cleaner::new(&profiles).clean(&page);
+    assert_eq!(cleaned.title.as_deref(), Some("Storm closes the coast road"));
+    assert_eq!(
+        removals(&cleaned, Reason::Headline),
+        [span_of(text, "Storm closes the coast road")]
+    );
+    assert_eq!(removals(&cleaned, Reason::HeadlineRepeat).len(), 1);
+    assert_eq!(removals(&cleaned, Reason::Watermark), [span_of(text, " | Daily Wire")]);
+    assert!(cleaned.body.starts_with("The storm closed"));
+    assert!(cleaned.body.ends_with("near the harbour."));
+
+    // No title field, nothing repeated, and a one-word first line: that line is not the title.
+    let page = Page {
+        text: "Menu\n\nThe council met on Monday and agreed to repair the old school before winter.",
+        title: None,
+        site: None,
+    };
+    let cleaned = Cleaner::new(&Profiles::learn([page])).clean(&page);
+    assert_ne!(cleaned.title.as_deref(), Some("Menu"));
+    assert!(cleaned.body.contains("The council met on Monday"));
+}
