@@ -55,7 +55,7 @@ pub fn segment(text: &str) -> Vec<Block> {
 pub struct BlockFacts {
     /// Stable hash of the normalized block (its token sequence); 0 for a block without tokens.
     pub hash: u64,
-    /// The same with every ASCII digit masked, so templated lines (dates, counts) agree.
+    /// The same with every run of ASCII digits masked, so templated lines (dates, counts) agree.
     pub shape: u64,
     /// Number of tokens.
     pub tokens: u32,
@@ -91,8 +91,16 @@ pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>
         tokens.push(hash);
         if token.iter().any(u8::is_ascii_digit) {
             digit_tokens += 1;
+            // Each run of digits becomes one `0`: "1983" and "77" have the same shape.
             masked.clear();
-            masked.extend(token.iter().map(|&b| if b.is_ascii_digit() { b'0' } else { b }));
+            for (i, &b) in token.iter().enumerate() {
+                let digit = b.is_ascii_digit();
+                if !digit {
+                    masked.push(b);
+                } else if i == 0 || !token[i - 1].is_ascii_digit() {
+                    masked.push(b'0');
+                }
+            }
             shapes.push(token_hash(masked));
         } else {
             if token.len() >= 3 && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char)) {
@@ -158,7 +166,7 @@ mod tests {
         let b = facts_into("2023/11/02 17:12 military 77", &mut scratch, &mut tokens);
         assert_ne!(a.hash, b.hash);
         assert_eq!(a.shape, b.shape);
-        assert_eq!((a.tokens, a.digit_tokens), (6, 5));
+        assert_eq!((a.tokens, a.digit_tokens), (7, 6));
         assert!(!a.sentence_end);
         let s = facts_into("He said: \"It is over.\"", &mut scratch, &mut tokens);
         assert!(s.sentence_end);

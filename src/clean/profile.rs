@@ -404,7 +404,7 @@ mod tests {
     fn counts_blocks_shapes_and_affixes_per_site() {
         let pages = [
             "Home | News\n2024/06/18 military 1983\nFirst story text here - DayDayNews",
-            "Home | News\n2023/11/02 world 77\nSecond and other story - DayDayNews",
+            "Home | News\n2023/11/02 military 77\nSecond and other story - DayDayNews",
             "Home | News\nA third page",
         ];
         let profiles = Profiles::learn(pages.iter().map(|t| page(t, "a.com")));
@@ -414,7 +414,7 @@ mod tests {
         let mut tokens = Vec::new();
         let home = facts_into("home / news", &mut scratch, &mut tokens);
         assert_eq!(site.block_pages(home.hash), 3);
-        let date = facts_into("1999/01/01 sports 5", &mut scratch, &mut tokens);
+        let date = facts_into("1999/01/01 military 5", &mut scratch, &mut tokens);
         assert_eq!(site.block_pages(date.hash), 0);
         assert_eq!(site.shape_pages(date.shape), 2);
         let key = affix_key("DayDayNews", Side::Trailing, &mut scratch);
