@@ -219,7 +219,7 @@ impl<'p> Cleaner<'p> {
             }
         }
         mark_in_page_repeats(&mut slots);
-        self.mark_chrome(&mut slots, &tokens);
+        self.mark_chrome(text, &blocks, &mut slots, &tokens);
 
         let mut kept = Vec::new();
         let mut body = String::new();
@@ -357,27 +357,77 @@ impl<'p> Cleaner<'p> {
         f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(site.shape_pages(f.shape)) >= SHAPE_PAGES
     }
 
-    fn mark_chrome(&self, slots: &mut [Slot], tokens: &[u64]) {
-        let classes: Vec<Option<Class>> = slots
-            .iter()
-            .map(|s| match s.fate {
-                None => {
-                    let function = tokens[s.tokens.clone()]
-                        .iter()
-                        .filter(|&&t| self.profiles.is_function_word(t))
-                        .count() as u32;
-                    Some(classify(&s.facts, function))
+    /// Class every block still in play, lines wrapped out of one paragraph together, and
+    /// remove those that context does not keep.
+    fn mark_chrome(&self, text: &str, blocks: &[Block], slots: &mut [Slot], tokens: &[u64]) {
+        // Each in-play block joins the paragraph of the block before it when it continues it.
+        let mut paragraph_of = vec![usize::MAX; slots.len()];
+        let mut paragraphs: Vec<(BlockFacts, u32)> = Vec::new();
+        for i in 0..slots.len() {
+            if slots[i].fate.is_some() {
+                continue;
+            }
+            let s = &slots[i];
+            let function = tokens[s.tokens.clone()]
+                .iter()
+                .filter(|&&t| self.profiles.is_function_word(t))
+                .count() as u32;
+            let joins = i > 0
+                && slots[i - 1].fate.is_none()
+                && !blocks[i].blank_before
+                && continues(&text[slots[i - 1].keep.clone()], &text[s.keep.clone()]);
+            if joins {
+                paragraph_of[i] = paragraph_of[i - 1];
+                let (facts, f) = paragraphs.last_mut().expect("the block before opened a paragraph");
+                facts.tokens += s.facts.tokens;
+                facts.digit_tokens += s.facts.digit_tokens;
+                facts.cjk_tokens += s.facts.cjk_tokens;
+                facts.chars += s.facts.chars;
+                facts.separators += s.facts.separators;
+                facts.sentence_end = s.facts.sentence_end;
+                *f += function;
+            } else {
+                paragraph_of[i] = paragraphs.len();
+                paragraphs.push((s.facts.clone(), function));
+            }
+        }
+        // Paragraphs and removed blocks in text order: removed site boilerplate, repeats and
+        // chrome are evidence of chrome around them; headline blocks are no evidence.
+        let mut classes: Vec<Option<Class>> = Vec::new();
+        let mut index_of = vec![usize::MAX; slots.len()];
+        for (i, slot) in slots.iter().enumerate() {
+            match slot.fate {
+                None if i > 0 && paragraph_of[i] == paragraph_of[i - 1] => {
+                    index_of[i] = classes.len() - 1;
+                    continue;
                 }
-                Some(Reason::SiteBoilerplate | Reason::InPageRepeat | Reason::Chrome) => Some(Class::Bad),
-                Some(_) => None,
-            })
-            .collect();
-        for (slot, keep) in slots.iter_mut().zip(resolve(&classes)) {
-            if slot.fate.is_none() && !keep {
+                None => {
+                    let (facts, function) = &paragraphs[paragraph_of[i]];
+                    classes.push(Some(classify(facts, *function)));
+                }
+                Some(Reason::SiteBoilerplate | Reason::InPageRepeat | Reason::Chrome) => classes.push(Some(Class::Bad)),
+                Some(_) => classes.push(None),
+            }
+            index_of[i] = classes.len() - 1;
+        }
+        let keep = resolve(&classes);
+        for (i, slot) in slots.iter_mut().enumerate() {
+            if slot.fate.is_none() && !keep[index_of[i]] {
                 slot.fate = Some(Reason::Chrome);
             }
         }
     }
+}
+
+/// Does line `next` continue the paragraph of line `prev` (text wrapped at a fixed width)?
+/// When `prev` stops mid-sentence and `next` starts in lowercase, or `prev` is long and
+/// stops without a sentence mark.
+fn continues(prev: &str, next: &str) -> bool {
+    if block::ends_like_sentence(prev) || prev.ends_with(':') {
+        return false;
+    }
+    let lower = next.chars().next().is_some_and(char::is_lowercase);
+    lower || (prev.chars().count() >= 60 && next.chars().count() >= 20)
 }
 
 /// Strip a markup word glued to the start or end of a block (`html On July 5, …`).

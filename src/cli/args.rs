@@ -24,6 +24,12 @@ pub enum Command {
     ///
     /// Kept records are written byte-identical to their input lines, in input order.
     Dedup(DedupArgs),
+    /// Recover each page's article body: remove headline copies, watermarks, site
+    /// boilerplate, chrome and markup residue.
+    ///
+    /// Writes every input record with "body", "title" and "removed" added. Site profiles are
+    /// learned from all pages of the input first (or loaded with --use-profiles).
+    Clean(CleanArgs),
 }
 
 /// Which member of a cluster survives.
@@ -123,7 +129,8 @@ pub struct DedupArgs {
     /// Which member of each cluster is kept.
     #[arg(long, value_enum, default_value_t = KeepArg::First)]
     pub keep: KeepArg,
-    /// Sign the text as-is (today the only mode: body recovery is not built yet).
+    /// Sign the text as-is [default: sign the body `reprint clean` recovers, so shared
+    /// templates do not merge pages and different chrome does not hide a reprint].
     #[arg(long)]
     pub raw: bool,
     /// Worker threads [default: all cores]. The output does not depend on it.
@@ -154,6 +161,7 @@ pub struct DedupRun {
     pub threads: usize,
     pub progress: bool,
     pub on_error: OnError,
+    pub raw: bool,
 }
 
 impl DedupArgs {
@@ -171,26 +179,10 @@ impl DedupArgs {
             config.banding = Banding { bands, rows };
         }
         config.validate().map_err(|e| e.to_string())?;
-        let threads = match self.threads {
-            Some(0) => return Err("--threads must be at least 1".into()),
-            Some(n) => n,
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        };
-        let sources: Vec<Source> = self.inputs.iter().map(|s| Source::from_arg(s)).collect();
-        if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
-            return Err("standard input (-) can be given only once".into());
-        }
-        for source in &sources {
-            if let Source::File(path) = source {
-                std::fs::metadata(path).map_err(|e| format!("cannot read input {}: {e}", path.display()))?;
-            }
-        }
+        let threads = resolve_threads(self.threads)?;
+        let sources = resolve_sources(&self.inputs)?;
         check_outputs(&sources, [&self.output, &self.clusters, &self.stats])?;
-        let progress = match self.progress {
-            ProgressArg::Always => true,
-            ProgressArg::Never => false,
-            ProgressArg::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
-        };
+        let progress = resolve_progress(self.progress);
         Ok(DedupRun {
             sources,
             output: self.output.clone(),
@@ -201,6 +193,7 @@ impl DedupArgs {
             threads,
             progress,
             on_error: self.on_error,
+            raw: self.raw,
         })
     }
 }
@@ -220,4 +213,102 @@ fn check_outputs<const N: usize>(sources: &[Source], outputs: [&Option<PathBuf>;
         }
     }
     Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct CleanArgs {
+    /// JSONL inputs, read as one stream in order; `-` is stdin. gzip and zstd are detected.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub inputs: Vec<String>,
+    /// Write the records with "body", "title" and "removed" here [default: stdout].
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Save the learned site profiles (versioned JSON) here.
+    #[arg(long, value_name = "FILE", conflicts_with = "use_profiles")]
+    pub profiles: Option<PathBuf>,
+    /// Clean with profiles saved by --profiles instead of learning them: one streaming pass,
+    /// each page treated as new to its site.
+    #[arg(long, value_name = "FILE")]
+    pub use_profiles: Option<PathBuf>,
+    /// Worker threads [default: all cores]. The output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Draw a progress bar on stderr.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+    /// Write run statistics as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// What to do with a record that cannot be read.
+    #[arg(long, value_enum, default_value_t = OnError::Skip)]
+    pub on_error: OnError,
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// Everything a clean run needs, resolved and checked.
+#[derive(Debug)]
+pub struct CleanRun {
+    pub sources: Vec<Source>,
+    pub output: Option<PathBuf>,
+    pub profiles: Option<PathBuf>,
+    pub use_profiles: Option<PathBuf>,
+    pub stats: Option<PathBuf>,
+    pub fields: FieldNames,
+    pub threads: usize,
+    pub progress: bool,
+    pub on_error: OnError,
+}
+
+impl CleanArgs {
+    /// Apply defaults and check everything that can be checked before reading input.
+    pub fn resolve(&self) -> Result<CleanRun, String> {
+        let sources = resolve_sources(&self.inputs)?;
+        if let Some(path) = &self.use_profiles {
+            std::fs::metadata(path).map_err(|e| format!("cannot read profiles {}: {e}", path.display()))?;
+        }
+        check_outputs(&sources, [&self.output, &self.profiles, &self.stats])?;
+        Ok(CleanRun {
+            sources,
+            output: self.output.clone(),
+            profiles: self.profiles.clone(),
+            use_profiles: self.use_profiles.clone(),
+            stats: self.stats.clone(),
+            fields: self.fields.resolve(),
+            threads: resolve_threads(self.threads)?,
+            progress: resolve_progress(self.progress),
+            on_error: self.on_error,
+        })
+    }
+}
+
+/// Worker threads: the given number, else every core.
+fn resolve_threads(threads: Option<usize>) -> Result<usize, String> {
+    match threads {
+        Some(0) => Err("--threads must be at least 1".into()),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+fn resolve_progress(progress: ProgressArg) -> bool {
+    match progress {
+        ProgressArg::Always => true,
+        ProgressArg::Never => false,
+        ProgressArg::Auto => std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    }
+}
+
+/// The inputs, checked to exist; standard input at most once.
+fn resolve_sources(inputs: &[String]) -> Result<Vec<Source>, String> {
+    let sources: Vec<Source> = inputs.iter().map(|s| Source::from_arg(s)).collect();
+    if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
+        return Err("standard input (-) can be given only once".into());
+    }
+    for source in &sources {
+        if let Source::File(path) = source {
+            std::fs::metadata(path).map_err(|e| format!("cannot read input {}: {e}", path.display()))?;
+        }
+    }
+    Ok(sources)
 }

@@ -4,8 +4,8 @@
 //! second pass over the inputs, so a reader that closes stdout early (`| head`) ends the run
 //! quietly after everything else is safely on disk.
 
+use std::fs::File;
 use std::io::{self, Write};
-use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ use reprint::io::{decode, open, Lines, Output, Source};
 use reprint::{Clusters, Error, LinkStats, MinHasher};
 
 use super::args::{DedupRun, OnError};
+use super::batches::Stdin;
+use super::learn::learn;
 use super::report::Reporter;
 use super::scan::{scan, Scan, ScanSettings, SKIPPED};
 use super::Outcome;
@@ -22,6 +24,7 @@ use super::Outcome;
 /// Wall time of each stage.
 #[derive(Default)]
 struct Timings {
+    learn: Duration,
     read_sign: Duration,
     link_cluster: Duration,
     write: Duration,
@@ -42,14 +45,30 @@ fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
     let total = run.sources.iter().map(Source::len_bytes).sum::<Option<u64>>();
     let mut reporter = Reporter::new(run.on_error == OnError::Fail, run.progress, total);
     let hasher = MinHasher::new(run.config.num_perm, run.config.ngram);
+    let spool = Stdin::spool_for(&run.sources)?;
+    // Body recovery needs every page of a site before any page is cleaned: a learning pass.
+    let profiles = match run.raw {
+        true => None,
+        false => {
+            reporter.stage("learning");
+            let (profiles, _) = learn(&run.sources, &run.fields, &spool, &mut reporter)?;
+            timings.learn = started.elapsed();
+            reporter.stage("signing");
+            Some(profiles)
+        }
+    };
     let settings = ScanSettings {
         sources: &run.sources,
         fields: &run.fields,
         hasher: &hasher,
-        read_bytes: Arc::new(AtomicU64::new(0)),
+        profiles: profiles.as_ref(),
+        report_errors: run.raw,
+        spool: &spool,
+        fill_spool: run.raw,
     };
-    let mut scan = scan(&settings, &mut reporter)?;
-    timings.read_sign = started.elapsed();
+    let t = Instant::now();
+    let scan = scan(&settings, &mut reporter)?;
+    timings.read_sign = t.elapsed();
 
     reporter.stage("linking");
     let t = Instant::now();
@@ -61,7 +80,7 @@ fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
     if let Some(path) = &run.clusters {
         write_clusters(&scan, &clusters, path)?;
     }
-    let closed = write_kept(run, &mut scan, &clusters)?;
+    let closed = write_kept(run, &scan, &spool, &clusters)?;
     timings.write = t.elapsed();
     reporter.finish();
 
@@ -110,7 +129,7 @@ fn write_clusters(scan: &Scan, clusters: &Clusters, path: &std::path::Path) -> R
 
 /// Read the inputs again and write the lines of kept documents. Returns whether stdout was
 /// closed by its reader (which ends the run quietly).
-fn write_kept(run: &DedupRun, scan: &mut Scan, clusters: &Clusters) -> anyhow::Result<bool> {
+fn write_kept(run: &DedupRun, scan: &Scan, spool: &Option<File>, clusters: &Clusters) -> anyhow::Result<bool> {
     let mut out = Output::create(run.output.as_deref())?;
     let mut slot = 0usize;
     for (index, source) in run.sources.iter().enumerate() {
@@ -118,11 +137,8 @@ fn write_kept(run: &DedupRun, scan: &mut Scan, clusters: &Clusters) -> anyhow::R
         if want == 0 {
             continue;
         }
-        let reader = match (source, &scan.spool) {
-            (Source::Stdin, Some(spool)) => {
-                let file = spool.try_clone().map_err(|e| Error::io("-", e))?;
-                decode(Box::new(file), source.path(), Arc::default())?
-            }
+        let reader = match (source, Stdin::replay(spool)?) {
+            (Source::Stdin, Stdin::Replay(file)) => decode(Box::new(file), source.path(), Arc::default())?,
             _ => open(source, Arc::default(), None)?,
         };
         let mut lines = Lines::new(reader);
@@ -187,11 +203,12 @@ impl Summary<'_> {
         let mb = self.scan.input_bytes as f64 / 1e6;
         let mut line = format!(
             "reprint: {} documents read, {} skipped, {} clusters, {} duplicates dropped; \
-             read+sign {:.2}s, link+cluster {:.2}s, write {:.2}s; {:.1} MB in {:.2}s ({:.1} MB/s)",
+             learn {:.2}s, read+sign {:.2}s, link+cluster {:.2}s, write {:.2}s; {:.1} MB in {:.2}s ({:.1} MB/s)",
             self.clusters.len(),
             self.skipped,
             self.clusters.count(),
             self.clusters.duplicates(),
+            t.learn.as_secs_f64(),
             t.read_sign.as_secs_f64(),
             t.link_cluster.as_secs_f64(),
             t.write.as_secs_f64(),
@@ -227,7 +244,9 @@ impl Summary<'_> {
             "bands": c.banding.bands,
             "rows": c.banding.rows,
             "threads": run.threads,
+            "raw": run.raw,
             "seconds": {
+                "learn": t.learn.as_secs_f64(),
                 "read_sign": t.read_sign.as_secs_f64(),
                 "link_cluster": t.link_cluster.as_secs_f64(),
                 "write": t.write.as_secs_f64(),

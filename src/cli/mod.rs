@@ -2,7 +2,10 @@
 //! code. Only this module prints.
 
 mod args;
+mod batches;
+mod clean;
 mod dedup;
+mod learn;
 mod report;
 mod scan;
 
@@ -33,6 +36,13 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         args::Command::Dedup(a) => match a.resolve() {
             Ok(run) => dedup::run(&run),
+            Err(msg) => {
+                eprintln!("reprint: {msg}");
+                return ExitCode::from(2);
+            }
+        },
+        args::Command::Clean(a) => match a.resolve() {
+            Ok(run) => clean::run(&run),
             Err(msg) => {
                 eprintln!("reprint: {msg}");
                 return ExitCode::from(2);

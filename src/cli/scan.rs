@@ -1,47 +1,26 @@
-//! Reading the inputs: a reader thread cuts them into batches of lines while the worker pool
-//! parses and signs the previous batch.
+//! The signing pass: parse every record, recover its body (unless `--raw`), sign it.
 //!
 //! Every non-blank line is a *slot*; a slot that parses is a document. The scan keeps, per
 //! document, only its signature, id and survivor facts: no text outlives its batch. The write
-//! pass reads the inputs again (standard input from a spool file) and counts slots the same
-//! way, so it knows each line's fate without keeping any line.
+//! pass reads the inputs again and counts slots the same way, so it knows each line's fate
+//! without keeping any line.
 
 use std::fs::File;
-use std::io::{Seek, Write};
-use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use reprint::clean::{Cleaner, Profiles};
 use reprint::date::parse_date;
-use reprint::io::{open, parse_record, FieldNames, Lines, Record, Source};
+use reprint::io::{parse_record, FieldNames, Record, Source};
 use reprint::{Error, MinHasher, SignatureTable, Survivor};
 
+use super::batches::{for_each_batch, Batch, Stdin};
+use super::learn::page_of;
 use super::report::Reporter;
 
 /// Marks a slot whose line was skipped.
 pub const SKIPPED: u32 = u32::MAX;
-
-/// Flush a batch at this many bytes or lines.
-const BATCH_BYTES: usize = 8 << 20;
-const BATCH_LINES: usize = 8192;
-
-/// Lines of one input, in one buffer.
-struct Batch {
-    source: usize,
-    data: Vec<u8>,
-    /// Line number and byte range in `data` of each non-blank line.
-    lines: Vec<(u64, Range<usize>)>,
-}
-
-enum Event {
-    Batch(Batch),
-    /// An input could not be opened or read to its end.
-    Failed {
-        error: Error,
-    },
-}
 
 /// What the scan learned of the inputs.
 pub struct Scan {
@@ -54,8 +33,6 @@ pub struct Scan {
     pub slot_doc: Vec<u32>,
     /// Slots per source (how far the write pass reads each).
     pub source_slots: Vec<u64>,
-    /// Standard input's bytes, to read it again.
-    pub spool: Option<File>,
     /// Raw bytes read from the inputs.
     pub input_bytes: u64,
 }
@@ -73,21 +50,18 @@ pub struct ScanSettings<'a> {
     pub sources: &'a [Source],
     pub fields: &'a FieldNames,
     pub hasher: &'a MinHasher,
-    pub read_bytes: Arc<AtomicU64>,
+    /// Sign recovered bodies cleaned with these profiles; `None` signs the text as-is.
+    pub profiles: Option<&'a Profiles>,
+    /// Report bad records (false when an earlier pass already reported them).
+    pub report_errors: bool,
+    /// The spool of standard input: filled by this pass when `fill_spool`, else replayed.
+    pub spool: &'a Option<File>,
+    pub fill_spool: bool,
 }
 
 /// Read every input once, signing each record. Returns `Err` only when the reporter says
-/// to stop (`--on-error fail`) or a spool cannot be made.
+/// to stop (`--on-error fail`) or an input cannot be read.
 pub fn scan(settings: &ScanSettings<'_>, reporter: &mut Reporter) -> Result<Scan, Error> {
-    let spool = match settings.sources.contains(&Source::Stdin) {
-        true => Some(tempfile::tempfile().map_err(|e| Error::io("(spool for standard input)", e))?),
-        false => None,
-    };
-    let spool_writer = spool
-        .as_ref()
-        .map(|f| f.try_clone())
-        .transpose()
-        .map_err(|e| Error::io("-", e))?;
     let mut scan = Scan {
         table: SignatureTable::new(settings.hasher.num_perm()),
         facts: Vec::new(),
@@ -95,38 +69,18 @@ pub fn scan(settings: &ScanSettings<'_>, reporter: &mut Reporter) -> Result<Scan
         id_ends: Vec::new(),
         slot_doc: Vec::new(),
         source_slots: vec![0; settings.sources.len()],
-        spool: None,
         input_bytes: 0,
     };
-    let (tx, rx) = sync_channel::<Event>(2);
-    std::thread::scope(|scope| {
-        let counter = settings.read_bytes.clone();
-        scope.spawn(move || read_batches(settings.sources, counter, spool_writer, tx));
-        consume(&rx, settings, &mut scan, reporter)
-        // Dropping `rx` on an early return makes the reader's next send fail, ending it.
+    let stdin = match settings.fill_spool {
+        true => Stdin::fill(settings.spool)?,
+        false => Stdin::replay(settings.spool)?,
+    };
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    for_each_batch(settings.sources, stdin, &read_bytes, reporter, |batch, reporter| {
+        sign_batch(batch, settings, &mut scan, reporter)
     })?;
-    scan.input_bytes = settings.read_bytes.load(Ordering::Relaxed);
-    if let Some(mut file) = spool {
-        file.rewind().map_err(|e| Error::io("-", e))?;
-        scan.spool = Some(file);
-    }
+    scan.input_bytes = read_bytes.load(Ordering::Relaxed);
     Ok(scan)
-}
-
-fn consume(
-    rx: &Receiver<Event>,
-    settings: &ScanSettings<'_>,
-    scan: &mut Scan,
-    reporter: &mut Reporter,
-) -> Result<(), Error> {
-    for event in rx {
-        match event {
-            Event::Failed { error, .. } => reporter.file_error(error)?,
-            Event::Batch(batch) => sign_batch(&batch, settings, scan, reporter)?,
-        }
-        reporter.tick(settings.read_bytes.load(Ordering::Relaxed));
-    }
-    Ok(())
 }
 
 /// Parse the batch's lines in parallel, record ids and facts in order, sign the texts.
@@ -136,24 +90,25 @@ fn sign_batch(
     scan: &mut Scan,
     reporter: &mut Reporter,
 ) -> Result<(), Error> {
-    let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = batch
-        .lines
-        .par_iter()
-        .map(|(_, range)| parse_record(&batch.data[range.clone()], settings.fields))
+    let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = (0..batch.lines.len())
+        .into_par_iter()
+        .map(|i| parse_record(batch.line(i), settings.fields))
         .collect();
     let path = settings.sources[batch.source].path();
-    let mut texts = Vec::with_capacity(parsed.len());
+    let mut records = Vec::with_capacity(parsed.len());
     for ((line_no, _), result) in batch.lines.iter().zip(&parsed) {
         scan.source_slots[batch.source] += 1;
         let record = match result {
             Ok(record) => record,
             Err(reason) => {
                 scan.slot_doc.push(SKIPPED);
-                reporter.record_error(Error::Record {
-                    path: path.to_path_buf(),
-                    line: *line_no,
-                    reason: reason.clone(),
-                })?;
+                if settings.report_errors {
+                    reporter.record_error(Error::Record {
+                        path: path.to_path_buf(),
+                        line: *line_no,
+                        reason: reason.clone(),
+                    })?;
+                }
                 continue;
             }
         };
@@ -164,15 +119,42 @@ fn sign_batch(
             None => scan.ids.push_str(&line_no.to_string()),
         }
         scan.id_ends.push(scan.ids.len());
-        let date = record.date.as_deref().and_then(parse_date);
-        scan.facts.push(Survivor {
-            len_bytes: record.text.len() as u64,
-            date,
-        });
-        texts.push(record.text.as_ref());
+        records.push(record);
     }
-    scan.table.sign_batch(settings.hasher, &texts);
+    match settings.profiles {
+        None => {
+            let texts: Vec<&str> = records.iter().map(|r| r.text.as_ref()).collect();
+            push_facts(scan, &records, &texts);
+            scan.table.sign_batch(settings.hasher, &texts);
+        }
+        Some(profiles) => {
+            let cleaner = Cleaner::new(profiles);
+            let bodies: Vec<String> = records
+                .par_iter()
+                .map(|r| {
+                    let site = page_site(r, settings.fields);
+                    cleaner.clean(&page_of(r, site.as_deref())).body
+                })
+                .collect();
+            push_facts(scan, &records, &bodies);
+            scan.table.sign_batch(settings.hasher, &bodies);
+        }
+    }
     Ok(())
+}
+
+fn page_site<'r>(record: &'r Record<'_>, fields: &FieldNames) -> Option<std::borrow::Cow<'r, str>> {
+    super::learn::site_of(record, fields)
+}
+
+/// Survivor facts: the signed text's length (the body's, when bodies are signed) and date.
+fn push_facts(scan: &mut Scan, records: &[&Record<'_>], texts: &[impl AsRef<str>]) {
+    for (record, text) in records.iter().zip(texts) {
+        scan.facts.push(Survivor {
+            len_bytes: text.as_ref().len() as u64,
+            date: record.date.as_deref().and_then(parse_date),
+        });
+    }
 }
 
 fn too_many(path: &std::path::Path) -> Error {
@@ -180,65 +162,4 @@ fn too_many(path: &std::path::Path) -> Error {
         "{}: more than 4,294,967,294 documents in one run",
         path.display()
     ))
-}
-
-/// The reader thread: every source in order, cut into batches of non-blank lines.
-fn read_batches(sources: &[Source], counter: Arc<AtomicU64>, spool: Option<File>, tx: SyncSender<Event>) {
-    let mut spool = spool;
-    for (index, source) in sources.iter().enumerate() {
-        let copy = match source {
-            Source::Stdin => spool.take().map(|f| Box::new(f) as Box<dyn Write + Send>),
-            Source::File(_) => None,
-        };
-        let result = open(source, counter.clone(), copy).and_then(|reader| {
-            batch_lines(index, Lines::new(reader), &tx).map_err(|(line, e)| read_error(source, line, e))
-        });
-        if let Err(error) = result {
-            if tx.send(Event::Failed { error }).is_err() {
-                return;
-            }
-        }
-    }
-}
-
-fn read_error(source: &Source, line: u64, e: std::io::Error) -> Error {
-    let detail = std::io::Error::new(e.kind(), format!("read failed after line {line}: {e}"));
-    Error::io(source.path(), detail)
-}
-
-/// Send the lines of one source in batches. On a read error, the batch so far is sent and
-/// the error returned with the last good line number.
-fn batch_lines(source: usize, mut lines: Lines, tx: &SyncSender<Event>) -> Result<(), (u64, std::io::Error)> {
-    let fresh = || Batch {
-        source,
-        data: Vec::with_capacity(BATCH_BYTES + (1 << 16)),
-        lines: Vec::new(),
-    };
-    let mut batch = fresh();
-    let mut last = 0;
-    loop {
-        let line = match lines.next_line() {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => {
-                let _ = tx.send(Event::Batch(batch));
-                return Err((last, e));
-            }
-        };
-        last = line.number;
-        if line.is_blank() {
-            continue;
-        }
-        let start = batch.data.len();
-        batch.data.extend_from_slice(line.content);
-        batch.lines.push((line.number, start..batch.data.len()));
-        let full = batch.data.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES;
-        if full && tx.send(Event::Batch(std::mem::replace(&mut batch, fresh()))).is_err() {
-            return Ok(());
-        }
-    }
-    if !batch.lines.is_empty() {
-        let _ = tx.send(Event::Batch(batch));
-    }
-    Ok(())
 }

@@ -130,6 +130,58 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     }
 }
 
+/// Write the JSON object on `line` to `out` as one object: every member except those named in
+/// `replace`, in order and byte for byte, then the members in `extra` (`"key":value,…`,
+/// without braces; empty for none). The line must be a JSON object; it was parsed before.
+pub fn extend_record(line: &[u8], replace: &[&str], extra: &str, out: &mut Vec<u8>) -> Result<(), RecordError> {
+    let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8(e.valid_up_to()))?;
+    let mut de = serde_json::Deserializer::from_str(line);
+    let members = de
+        .deserialize_map(MembersVisitor)
+        .and_then(|m| de.end().map(|()| m))
+        .map_err(|e| RecordError::Json(e.to_string()))?;
+    out.push(b'{');
+    let mut first = true;
+    for (key, value) in members {
+        if replace.contains(&&*key.0) {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        serde_json::to_writer(&mut *out, &*key.0).expect("writing to a Vec cannot fail");
+        out.push(b':');
+        out.extend_from_slice(value.get().as_bytes());
+    }
+    if !extra.is_empty() {
+        if !first {
+            out.push(b',');
+        }
+        out.extend_from_slice(extra.as_bytes());
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+struct MembersVisitor;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = Vec<(Str<'de>, &'de RawValue)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            members.push((key, map.next_value::<&'de RawValue>()?));
+        }
+        Ok(members)
+    }
+}
+
 /// A string borrowed from the line when it has no escapes.
 struct Str<'a>(Cow<'a, str>);
 
@@ -229,6 +281,21 @@ pub fn url_host(url: &str) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extend_record_replaces_and_appends_members() {
+        let mut out = Vec::new();
+        let line = br#"{"id": 7, "body": "old", "text":"a\nb", "x":[1, {"y":null}]}"#;
+        extend_record(line, &["body", "title"], r#""body":"new""#, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"id":7,"text":"a\nb","x":[1, {"y":null}],"body":"new"}"#
+        );
+        let mut out = Vec::new();
+        extend_record(b"{}", &[], "", &mut out).unwrap();
+        assert_eq!(out, b"{}");
+        assert!(extend_record(b"[1]", &[], "", &mut out).is_err());
+    }
 
     fn parse(line: &str) -> Result<Record<'_>, RecordError> {
         parse_record(line.as_bytes(), &FieldNames::default())

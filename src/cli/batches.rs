@@ -1,0 +1,177 @@
+//! One pass over the inputs: a reader thread cuts them into batches of lines while the
+//! caller works on the previous batch (in parallel, on the worker pool).
+//!
+//! Every pass counts non-blank lines the same way, so each pass knows a line by its *slot*
+//! (its position among non-blank lines) without keeping any line. Standard input can be read
+//! once only: the first pass copies it to a spool file, later passes replay the spool.
+
+use std::fs::File;
+use std::io::Write;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
+
+use reprint::io::{decode, open, Lines, Source};
+use reprint::Error;
+
+use super::report::Reporter;
+
+/// Flush a batch at this many bytes or lines.
+const BATCH_BYTES: usize = 8 << 20;
+const BATCH_LINES: usize = 8192;
+
+/// Non-blank lines of one input, in one buffer.
+pub struct Batch {
+    /// Index of the input in the run's sources.
+    pub source: usize,
+    pub data: Vec<u8>,
+    /// Line number and byte range in `data` of each non-blank line.
+    pub lines: Vec<(u64, Range<usize>)>,
+}
+
+impl Batch {
+    /// The content of line `i` of the batch (without its line ending).
+    pub fn line(&self, i: usize) -> &[u8] {
+        &self.data[self.lines[i].1.clone()]
+    }
+}
+
+/// How a pass reads standard input.
+pub enum Stdin {
+    /// Read it and copy it into this spool file (the first pass).
+    Spool(File),
+    /// Read the spool a first pass wrote (rewound by the caller's clone).
+    Replay(File),
+    /// Not an input of this run.
+    None,
+}
+
+impl Stdin {
+    /// A spool for standard input when it is one of `sources`.
+    pub fn spool_for(sources: &[Source]) -> Result<Option<File>, Error> {
+        match sources.contains(&Source::Stdin) {
+            true => tempfile::tempfile()
+                .map(Some)
+                .map_err(|e| Error::io("(spool for standard input)", e)),
+            false => Ok(None),
+        }
+    }
+
+    /// Replay a spool from its start.
+    pub fn replay(spool: &Option<File>) -> Result<Stdin, Error> {
+        use std::io::Seek;
+        match spool {
+            Some(file) => {
+                let mut file = file.try_clone().map_err(|e| Error::io("-", e))?;
+                file.rewind().map_err(|e| Error::io("-", e))?;
+                Ok(Stdin::Replay(file))
+            }
+            None => Ok(Stdin::None),
+        }
+    }
+
+    /// Write a spool during this pass.
+    pub fn fill(spool: &Option<File>) -> Result<Stdin, Error> {
+        match spool {
+            Some(file) => Ok(Stdin::Spool(file.try_clone().map_err(|e| Error::io("-", e))?)),
+            None => Ok(Stdin::None),
+        }
+    }
+}
+
+enum Event {
+    Batch(Batch),
+    /// An input could not be opened or read to its end.
+    Failed(Error),
+}
+
+/// Read every input once, in order, calling `each` with every batch. An input that cannot be
+/// read is reported through `reporter` (which may stop the run). `read_bytes` counts raw
+/// input bytes as they are read, for progress and throughput.
+pub fn for_each_batch(
+    sources: &[Source],
+    stdin: Stdin,
+    read_bytes: &Arc<AtomicU64>,
+    reporter: &mut Reporter,
+    mut each: impl FnMut(&Batch, &mut Reporter) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let (tx, rx) = sync_channel::<Event>(2);
+    std::thread::scope(|scope| {
+        let counter = read_bytes.clone();
+        scope.spawn(move || read_all(sources, counter, stdin, tx));
+        for event in &rx {
+            match event {
+                Event::Failed(error) => reporter.file_error(error)?,
+                Event::Batch(batch) => each(&batch, reporter)?,
+            }
+            reporter.tick(read_bytes.load(Ordering::Relaxed));
+        }
+        Ok(())
+        // Dropping `rx` on an early return makes the reader's next send fail, ending it.
+    })
+}
+
+/// The reader thread: every source in order, cut into batches of non-blank lines.
+fn read_all(sources: &[Source], counter: Arc<AtomicU64>, stdin: Stdin, tx: SyncSender<Event>) {
+    let mut stdin = Some(stdin);
+    for (index, source) in sources.iter().enumerate() {
+        let reader = match (source, stdin.take_if(|_| *source == Source::Stdin)) {
+            (Source::Stdin, Some(Stdin::Replay(file))) => decode(Box::new(file), source.path(), counter.clone()),
+            (Source::Stdin, Some(Stdin::Spool(file))) => {
+                open(source, counter.clone(), Some(Box::new(file) as Box<dyn Write + Send>))
+            }
+            _ => open(source, counter.clone(), None),
+        };
+        let result = reader.and_then(|reader| {
+            batch_lines(index, Lines::new(reader), &tx).map_err(|(line, e)| read_error(source, line, e))
+        });
+        if let Err(error) = result {
+            if tx.send(Event::Failed(error)).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn read_error(source: &Source, line: u64, e: std::io::Error) -> Error {
+    let detail = std::io::Error::new(e.kind(), format!("read failed after line {line}: {e}"));
+    Error::io(source.path(), detail)
+}
+
+/// Send the lines of one source in batches. On a read error, the batch so far is sent and
+/// the error returned with the last good line number.
+fn batch_lines(source: usize, mut lines: Lines, tx: &SyncSender<Event>) -> Result<(), (u64, std::io::Error)> {
+    let fresh = || Batch {
+        source,
+        data: Vec::with_capacity(BATCH_BYTES + (1 << 16)),
+        lines: Vec::new(),
+    };
+    let mut batch = fresh();
+    let mut last = 0;
+    loop {
+        let line = match lines.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = tx.send(Event::Batch(batch));
+                return Err((last, e));
+            }
+        };
+        last = line.number;
+        if line.is_blank() {
+            continue;
+        }
+        let start = batch.data.len();
+        batch.data.extend_from_slice(line.content);
+        batch.lines.push((line.number, start..batch.data.len()));
+        let full = batch.data.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES;
+        if full && tx.send(Event::Batch(std::mem::replace(&mut batch, fresh()))).is_err() {
+            return Ok(());
+        }
+    }
+    if !batch.lines.is_empty() {
+        let _ = tx.send(Event::Batch(batch));
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! The learning pass: read every record once and learn the site profiles `clean` and
+//! `dedup` recover bodies with.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use reprint::clean::{Learner, Page, PageFacts, Profiles};
+use reprint::io::{parse_record, url_host, FieldNames, Record, Source};
+use reprint::Error;
+
+use super::batches::{for_each_batch, Stdin};
+use super::report::Reporter;
+
+/// The site of a record: its site field when one is named, else its url's host.
+pub fn site_of<'r>(record: &'r Record<'_>, fields: &FieldNames) -> Option<Cow<'r, str>> {
+    match fields.site {
+        Some(_) => record.site.as_deref().map(Cow::Borrowed),
+        None => record.url.as_deref().and_then(url_host),
+    }
+}
+
+/// The page a record describes.
+pub fn page_of<'r>(record: &'r Record<'_>, site: Option<&'r str>) -> Page<'r> {
+    Page {
+        text: &record.text,
+        title: record.title.as_deref(),
+        site,
+    }
+}
+
+/// Read every input, reporting bad records, and learn profiles from the good ones. Fills
+/// the standard-input spool when there is one. Returns the profiles and the bytes read.
+pub fn learn(
+    sources: &[Source],
+    fields: &FieldNames,
+    spool: &Option<File>,
+    reporter: &mut Reporter,
+) -> Result<(Profiles, u64), Error> {
+    let mut learner = Learner::new();
+    let read_bytes = Arc::new(AtomicU64::new(0));
+    for_each_batch(
+        sources,
+        Stdin::fill(spool)?,
+        &read_bytes,
+        reporter,
+        |batch, reporter| {
+            let facts: Vec<Result<PageFacts, reprint::RecordError>> = (0..batch.lines.len())
+                .into_par_iter()
+                .map(|i| {
+                    let record = parse_record(batch.line(i), fields)?;
+                    let site = site_of(&record, fields);
+                    Ok(PageFacts::of(&page_of(&record, site.as_deref())))
+                })
+                .collect();
+            let path = sources[batch.source].path();
+            for ((line, _), result) in batch.lines.iter().zip(facts) {
+                match result {
+                    Ok(facts) => learner.add(facts),
+                    Err(reason) => reporter.record_error(Error::Record {
+                        path: path.to_path_buf(),
+                        line: *line,
+                        reason,
+                    })?,
+                }
+            }
+            Ok(())
+        },
+    )?;
+    Ok((learner.finish(), read_bytes.load(std::sync::atomic::Ordering::Relaxed)))
+}
