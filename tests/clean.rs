@@ -1,6 +1,9 @@
 //! Body recovery on the seed page and a hand-made Chinese page with the same defects: alone,
 //! and cleaned together with other pages of the same site.
 
+// Expected spans are written as arrays of ranges.
+#![allow(clippy::single_range_in_vec_init)]
+
 use reprint::clean::{Cleaned, Cleaner, Page, Profiles, Reason};
 
 fn seed_text() -> String {

@@ -232,6 +232,8 @@ fn closed_stdout_ends_quietly_with_success() {
 
 #[test]
 fn keep_policies_choose_the_representative() {
+    // --raw: "longest" compares the texts (by default it compares the recovered bodies,
+    // which trailing spaces do not lengthen).
     let docs = [
         r#"{"id":"short","date":"2024-06-20","text":"Kazakhstan will build a trans-Caspian channel to reach Azerbaijan and carry oil to the European Union without crossing Russian territory at all."}"#,
         r#"{"id":"long","date":"2024-06-19","text":"Kazakhstan will build a trans-Caspian channel to reach Azerbaijan and carry oil to the European Union without crossing Russian territory at all.   "}"#,
@@ -239,7 +241,7 @@ fn keep_policies_choose_the_representative() {
     ];
     let input = docs.join("\n") + "\n";
     let kept_id = |keep: &str| {
-        let run = reprint(&["dedup", "--keep", keep], Some(input.as_bytes()));
+        let run = reprint(&["dedup", "--raw", "--keep", keep], Some(input.as_bytes()));
         assert_eq!(run.code, 0, "{}", run.stderr);
         let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
         v["id"].as_str().unwrap().to_string()
@@ -294,4 +296,166 @@ fn custom_field_names_and_missing_ids() {
     assert_eq!(report[0].0, serde_json::json!(1));
     assert_eq!(report[1].0, serde_json::json!(3));
     assert_eq!(report[1].1, serde_json::json!(1));
+}
+
+/// Pairs of documents that share a cluster, from `{"id", "cluster"}` lines.
+fn same_cluster_pairs(lines: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut members: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for l in lines.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        members
+            .entry(v["cluster"].to_string())
+            .or_default()
+            .push(v["id"].to_string());
+    }
+    let mut pairs = std::collections::BTreeSet::new();
+    for m in members.values() {
+        for (i, a) in m.iter().enumerate() {
+            for b in &m[i + 1..] {
+                pairs.insert((a.clone(), b.clone()));
+            }
+        }
+    }
+    pairs
+}
+
+#[test]
+fn dedup_of_recovered_bodies_finds_reprints_that_raw_text_hides() {
+    let truth = same_cluster_pairs(&std::fs::read_to_string(corpus("sample.truth.jsonl")).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let found = |raw: bool| {
+        let clusters = dir.path().join("c.jsonl");
+        let mut args = vec!["dedup", "corpora/sample.jsonl", "-o", "/dev/null", "--clusters"];
+        args.push(clusters.to_str().unwrap());
+        if raw {
+            args.push("--raw");
+        }
+        let run = reprint(&args, None);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        same_cluster_pairs(&std::fs::read_to_string(&clusters).unwrap())
+    };
+    let (raw, bodies) = (found(true), found(false));
+    let correct = |pairs: &std::collections::BTreeSet<(String, String)>| pairs.intersection(&truth).count();
+    // Different site chrome hides syndicated copies from raw text; the bodies reveal them,
+    // and no pair of different articles is merged either way.
+    assert!(
+        correct(&bodies) > correct(&raw) + correct(&raw) / 2,
+        "{} vs {}",
+        correct(&bodies),
+        correct(&raw)
+    );
+    assert_eq!(
+        correct(&bodies),
+        bodies.len(),
+        "every pair found by bodies is a true reprint"
+    );
+    assert_eq!(correct(&raw), raw.len());
+}
+
+#[test]
+fn clean_writes_records_with_body_title_and_removals() {
+    let run = reprint(&["clean", "corpora/seed.jsonl"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let text = out["text"].as_str().unwrap();
+    assert_eq!(out["id"], "cf4277735593f279", "input fields are kept");
+    assert!(text.starts_with(out["title"].as_str().unwrap()));
+    let body = out["body"].as_str().unwrap();
+    assert!(body.starts_with("On July 5, Russia cut off"));
+    assert!(body.ends_with("the next Eastern Europe."));
+    assert_eq!(body.split("\n\n").count(), 19);
+    let reasons: Vec<&str> = out["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let (start, end) = (
+                r["start"].as_u64().unwrap() as usize,
+                r["end"].as_u64().unwrap() as usize,
+            );
+            assert!(start < end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end));
+            r["reason"].as_str().unwrap()
+        })
+        .collect();
+    for reason in ["headline", "headline_repeat", "watermark", "chrome", "markup"] {
+        assert!(reasons.contains(&reason), "{reasons:?}");
+    }
+    assert!(run.stderr.contains("1 pages cleaned"), "{}", run.stderr);
+}
+
+#[test]
+fn clean_learns_profiles_once_and_streams_new_pages_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles.json");
+    let sample = corpus("sample.jsonl");
+    let sample = std::fs::read_to_string(&sample).unwrap();
+    let (learn_from, new_pages): (Vec<&str>, Vec<&str>) = {
+        let all: Vec<&str> = sample.lines().collect();
+        (all[..800].to_vec(), all[800..].to_vec())
+    };
+    let learn_input = learn_from.join("\n") + "\n";
+    let run = reprint(
+        &["clean", "-o", "/dev/null", "--profiles", profiles.to_str().unwrap()],
+        Some(learn_input.as_bytes()),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profiles).unwrap()).unwrap();
+    assert_eq!(saved["format"], "reprint-site-profiles");
+    assert_eq!(saved["version"], 1);
+
+    // New pages from stdin, cleaned in one pass with the saved profiles: site chrome goes.
+    let new_input = new_pages.join("\n") + "\n";
+    let run = reprint(
+        &["clean", "--use-profiles", profiles.to_str().unwrap()],
+        Some(new_input.as_bytes()),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(out.lines().count(), new_pages.len());
+    let mut boilerplate = 0;
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let body = v["body"].as_str().unwrap();
+        assert!(!body.contains("Privacy Policy"), "{body}");
+        boilerplate += v["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["reason"] == "site_boilerplate")
+            .count();
+    }
+    assert!(boilerplate > new_pages.len(), "{boilerplate}");
+
+    // A profile file of another version is refused with a clear message.
+    let old = std::fs::read_to_string(&profiles)
+        .unwrap()
+        .replace("\"version\":1", "\"version\":99");
+    std::fs::write(&profiles, old).unwrap();
+    let run = reprint(
+        &["clean", "--use-profiles", profiles.to_str().unwrap()],
+        Some(b"{\"text\":\"x\"}\n"),
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("version 99"), "{}", run.stderr);
+}
+
+#[test]
+fn clean_reports_bad_lines_and_writes_the_good_ones() {
+    let input = corpus("bad-lines.jsonl");
+    let run = reprint(&["clean", input.to_str().unwrap()], None);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("bad-lines.jsonl:4: "), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("bad-lines.jsonl:4: ").count(),
+        1,
+        "reported once: {}",
+        run.stderr
+    );
+    let out = String::from_utf8(run.stdout).unwrap();
+    assert_eq!(out.lines().count(), 3);
+    for l in out.lines() {
+        assert!(serde_json::from_str::<serde_json::Value>(l).unwrap()["body"].is_string());
+    }
+    let run = reprint(&["clean", "--on-error", "fail", input.to_str().unwrap()], None);
+    assert_eq!(run.code, 2);
 }

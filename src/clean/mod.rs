@@ -285,11 +285,15 @@ impl<'p> Cleaner<'p> {
                     .collect();
                 // The block repeated most, else the first block that reads like a headline
                 // (not a sentence: a lone first paragraph stays in the body).
+                // A headline heads something: a longer block follows it.
                 let i = headline::most_repeated(&sets).or_else(|| {
                     (0..slots.len()).find(|&i| {
                         let f = &slots[i].facts;
                         let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
-                        sets[i].is_some() && f.tokens <= headline::STANDALONE_MAX_TOKENS && !statement
+                        let heads = slots[i + 1..]
+                            .iter()
+                            .any(|s| s.fate.is_none() && s.facts.tokens > f.tokens);
+                        sets[i].is_some() && f.tokens <= headline::STANDALONE_MAX_TOKENS && !statement && heads
                     })
                 })?;
                 let head = sets[i].clone().expect("the headline is a candidate");

@@ -111,7 +111,7 @@ pub(crate) fn trailing_affix(block: &str) -> Option<Affix<'_>> {
         .filter_map(|s| block.rfind(s).map(|i| (i, s.len())))
         .max()?;
     let (rest, affix) = (&block[..at], &block[at + sep..]);
-    short_affix(affix, rest).then(|| Affix {
+    short_affix(affix, rest).then_some(Affix {
         text: affix,
         side: Side::Trailing,
         rest: 0..at,
@@ -126,7 +126,7 @@ pub(crate) fn leading_affix(block: &str) -> Option<Affix<'_>> {
         .filter_map(|s| block.find(s).map(|i| (i, s.len())))
         .min_by_key(|&(i, len)| (i, std::cmp::Reverse(len)))?;
     let (affix, rest) = (&block[..at], &block[at + sep..]);
-    short_affix(affix, rest).then(|| Affix {
+    short_affix(affix, rest).then_some(Affix {
         text: affix,
         side: Side::Leading,
         rest: at + sep..block.len(),

@@ -112,8 +112,8 @@ fn sign_batch(
                 continue;
             }
         };
-        scan.slot_doc
-            .push(u32::try_from(scan.facts.len()).map_err(|_| too_many(path))?);
+        let doc = scan.facts.len() + records.len();
+        scan.slot_doc.push(u32::try_from(doc).map_err(|_| too_many(path))?);
         match record.id {
             Some(raw) => scan.ids.push_str(raw),
             None => scan.ids.push_str(&line_no.to_string()),
@@ -133,7 +133,12 @@ fn sign_batch(
                 .par_iter()
                 .map(|r| {
                     let site = page_site(r, settings.fields);
-                    cleaner.clean(&page_of(r, site.as_deref())).body
+                    let body = cleaner.clean(&page_of(r, site.as_deref())).body;
+                    // A page with nothing left is still a document: sign its text.
+                    match body.is_empty() {
+                        true => r.text.to_string(),
+                        false => body,
+                    }
                 })
                 .collect();
             push_facts(scan, &records, &bodies);
