@@ -103,7 +103,11 @@ pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>
             }
             shapes.push(token_hash(masked));
         } else {
-            if token.len() >= 3 && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char)) {
+            // A CJK token is one character of three or four bytes (lead byte 0xE0 or more).
+            if token.len() >= 3
+                && token[0] >= 0xE0
+                && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char))
+            {
                 cjk_tokens += 1;
             }
             shapes.push(hash);
@@ -134,11 +138,18 @@ pub fn ends_like_sentence(block: &str) -> bool {
     rest.ends_with(['.', '!', '?', '…', '。', '！', '？', '．'])
 }
 
-/// Count menu separators that stand between words (`Home | World | Sports` has two).
+/// Count menu separators that stand between words (`Home | World | Sports` has two): a
+/// space, a mark, and a space or the end of the block.
 fn count_separators(block: &str) -> u32 {
-    block
-        .split_whitespace()
-        .filter(|w| matches!(*w, "|" | "»" | "·" | "•" | "›" | "/" | "-" | "–" | ">" | "::"))
+    const MARKS: &[&str] = &["|", "»", "·", "•", "›", "/", "-", "–", ">", "::"];
+    let bytes = block.as_bytes();
+    memchr_iter(b' ', bytes)
+        .filter(|&i| {
+            let after = &bytes[i + 1..];
+            MARKS
+                .iter()
+                .any(|m| after.starts_with(m.as_bytes()) && after.get(m.len()).is_none_or(|&b| b == b' '))
+        })
         .count() as u32
 }
 

@@ -69,6 +69,13 @@ impl TokenSet {
         self.jaccard(other) >= threshold
     }
 
+    /// Could a block of `tokens` tokens (with repeats) repeat this headline, with or without
+    /// an affix of a few tokens? A cheap test before building the block's set.
+    pub(crate) fn could_be_repeated_by(&self, tokens: usize) -> bool {
+        let t = self.threshold();
+        tokens as f64 >= t * self.len() as f64 && tokens as f64 <= 4.0 * (self.len() as f64 / t + 8.0)
+    }
+
     fn threshold(&self) -> f64 {
         if self.len() >= LONG_ENOUGH {
             REWORDED
@@ -78,20 +85,57 @@ impl TokenSet {
     }
 }
 
+/// How many of a set's tokens (in any fixed order) any set at Jaccard >= [`REWORDED`] with it
+/// must share at least one of.
+fn prefix_len(n: usize) -> usize {
+    (n + 1).saturating_sub((REWORDED * n as f64).ceil() as usize).min(n)
+}
+
 /// The headline among `sets` (one per block; `None` for a block that cannot be one): the
 /// earliest block of the largest group of copies, if any block has a copy.
 pub(crate) fn most_repeated(sets: &[Option<TokenSet>]) -> Option<usize> {
-    let candidates: Vec<usize> = (0..sets.len()).filter(|&i| sets[i].is_some()).collect();
+    // Prefix filtering keeps this near linear on pages of thousands of lines, and exact: two
+    // sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of each, in
+    // any one order of tokens. Rarest tokens first makes the prefixes selective, so only
+    // blocks sharing a rare token are compared.
+    let mut frequency: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
+    for set in sets.iter().flatten() {
+        for &t in &set.0 {
+            *frequency.entry(t).or_insert(0) += 1;
+        }
+    }
+    let prefixes: Vec<Vec<u64>> = sets
+        .iter()
+        .map(|set| {
+            let Some(set) = set else { return Vec::new() };
+            let mut order = set.0.clone();
+            order.sort_unstable_by_key(|t| (frequency[t], *t));
+            order.truncate(prefix_len(order.len()));
+            order
+        })
+        .collect();
+    let mut index: ahash::AHashMap<u64, Vec<usize>> = ahash::AHashMap::new();
+    for (i, prefix) in prefixes.iter().enumerate() {
+        for &token in prefix {
+            index.entry(token).or_default().push(i);
+        }
+    }
     let mut grouped = vec![false; sets.len()];
     let mut best: Option<(usize, usize)> = None; // (copies, first block)
-    for (ci, &i) in candidates.iter().enumerate() {
-        if grouped[i] {
+    let mut others = Vec::new();
+    for (i, set) in sets.iter().enumerate() {
+        let Some(head) = set.as_ref().filter(|_| !grouped[i]) else {
             continue;
+        };
+        others.clear();
+        for token in &prefixes[i] {
+            others.extend(index[token].iter().copied().filter(|&j| j > i && !grouped[j]));
         }
-        let head = sets[i].as_ref().expect("candidates have sets");
+        others.sort_unstable();
+        others.dedup();
         let mut copies = 1;
-        for &j in &candidates[ci + 1..] {
-            if !grouped[j] && head.is_repeated_by(sets[j].as_ref().expect("candidates have sets")) {
+        for &j in &others {
+            if head.is_repeated_by(sets[j].as_ref().expect("indexed blocks have sets")) {
                 grouped[j] = true;
                 copies += 1;
             }
@@ -112,6 +156,52 @@ mod tests {
         let mut out = Vec::new();
         token_hashes_into(text, &mut Vec::new(), &mut out);
         TokenSet::new(&out)
+    }
+
+    /// The naive twin of [`most_repeated`]: every pair compared.
+    fn most_repeated_naive(sets: &[Option<TokenSet>]) -> Option<usize> {
+        let mut grouped = vec![false; sets.len()];
+        let mut best: Option<(usize, usize)> = None;
+        for i in 0..sets.len() {
+            let Some(head) = sets[i].as_ref().filter(|_| !grouped[i]) else {
+                continue;
+            };
+            let mut copies = 1;
+            for j in i + 1..sets.len() {
+                if !grouped[j] && sets[j].as_ref().is_some_and(|s| head.is_repeated_by(s)) {
+                    grouped[j] = true;
+                    copies += 1;
+                }
+            }
+            if copies >= 2 && best.is_none_or(|(n, _)| copies > n) {
+                best = Some((copies, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    #[test]
+    fn prefix_filtering_agrees_with_all_pairs() {
+        // Blocks drawn from a small vocabulary, so many are near copies of each other.
+        let mut state = 7u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for _ in 0..300 {
+            let sets: Vec<Option<TokenSet>> = (0..next(12) + 1)
+                .map(|_| {
+                    let len = next(9) + 1;
+                    let tokens: Vec<u64> = (0..len)
+                        .map(|_| crate::text::token_hash(&[b'a' + next(12) as u8]))
+                        .collect();
+                    (next(5) > 0).then(|| TokenSet::new(&tokens))
+                })
+                .collect();
+            assert_eq!(most_repeated(&sets), most_repeated_naive(&sets), "{sets:?}");
+        }
     }
 
     #[test]

@@ -304,7 +304,8 @@ impl<'p> Cleaner<'p> {
             return title;
         }
         for (i, slot) in slots.iter_mut().enumerate() {
-            if slot.fate.is_some() || slot.facts.tokens as usize > headline::MAX_TOKENS {
+            let n = slot.facts.tokens as usize;
+            if slot.fate.is_some() || n > headline::MAX_TOKENS || !head.could_be_repeated_by(n) {
                 continue;
             }
             let whole = set_of(slot);
@@ -437,8 +438,11 @@ fn continues(prev: &str, next: &str) -> bool {
 /// Strip a markup word glued to the start or end of a block (`html On July 5, …`).
 fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Vec<Removal>) {
     let block = &text[keep.clone()];
-    let words: Vec<&str> = block.split_whitespace().collect();
-    if words.iter().all(|w| is_markup(w)) {
+    let Some(first) = block.split_whitespace().next() else {
+        return;
+    };
+    let first_is_markup = is_markup(first);
+    if first_is_markup && block.split_whitespace().all(is_markup) {
         removed.push(Removal {
             span: keep.clone(),
             reason: Reason::Markup,
@@ -446,7 +450,7 @@ fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Vec<Removal>)
         *keep = keep.end..keep.end;
         return;
     }
-    if let Some(first) = words.first().filter(|w| is_markup(w)) {
+    if first_is_markup {
         let next = block[first.len()..].trim_start();
         // Only when the sentence visibly starts after it: "html On July 5", not "html is …".
         if next.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit() || "\"“‘'(".contains(c)) {
@@ -459,7 +463,7 @@ fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Vec<Removal>)
         }
     }
     let block = &text[keep.clone()];
-    if let Some(last) = block.split_whitespace().last().filter(|w| is_markup(w)) {
+    if let Some(last) = block.split_whitespace().next_back().filter(|w| is_markup(w)) {
         let before = block[..block.len() - last.len()].trim_end();
         if before.ends_with(['.', '!', '?', '"', '”']) {
             removed.push(Removal {

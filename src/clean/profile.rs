@@ -106,10 +106,7 @@ pub(crate) struct Affix<'a> {
 
 /// The text after a block's last separator, when it is short and the rest is not.
 pub(crate) fn trailing_affix(block: &str) -> Option<Affix<'_>> {
-    let (at, sep) = AFFIX_SEPARATORS
-        .iter()
-        .filter_map(|s| block.rfind(s).map(|i| (i, s.len())))
-        .max()?;
+    let (at, sep) = separators(block).last()?;
     let (rest, affix) = (&block[..at], &block[at + sep..]);
     short_affix(affix, rest).then_some(Affix {
         text: affix,
@@ -121,16 +118,25 @@ pub(crate) fn trailing_affix(block: &str) -> Option<Affix<'_>> {
 
 /// The text before a block's first separator, when it is short and the rest is not.
 pub(crate) fn leading_affix(block: &str) -> Option<Affix<'_>> {
-    let (at, sep) = AFFIX_SEPARATORS
-        .iter()
-        .filter_map(|s| block.find(s).map(|i| (i, s.len())))
-        .min_by_key(|&(i, len)| (i, std::cmp::Reverse(len)))?;
+    let (at, sep) = separators(block).next()?;
     let (affix, rest) = (&block[..at], &block[at + sep..]);
     short_affix(affix, rest).then_some(Affix {
         text: affix,
         side: Side::Leading,
         rest: at + sep..block.len(),
         span: 0..at + sep,
+    })
+}
+
+/// Every separator in `block` as (byte offset, length), left to right, found in one scan:
+/// each is a space, one of [`AFFIX_SEPARATORS`]' marks, and a space.
+fn separators(block: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = block.as_bytes();
+    memchr::memchr_iter(b' ', bytes).filter_map(move |i| {
+        AFFIX_SEPARATORS
+            .iter()
+            .find(|sep| bytes[i..].starts_with(sep.as_bytes()))
+            .map(|sep| (i, sep.len()))
     })
 }
 

@@ -1,5 +1,7 @@
 //! Output files written atomically: a temporary file beside the target, renamed over it only
 //! when complete, so a run stopped midway leaves the old file or none, never a torn one.
+//! A path that exists and is not a regular file (`/dev/null`, a named pipe, a terminal) is
+//! written in place: renaming over it would replace the device with a file.
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -10,6 +12,13 @@ use crate::error::{Error, Result};
 pub enum Output {
     /// Standard output (`-` or no path).
     Stdout(BufWriter<io::Stdout>),
+    /// An existing special file (device, pipe), written directly.
+    Special {
+        /// Its path.
+        path: PathBuf,
+        /// The open file.
+        file: BufWriter<std::fs::File>,
+    },
     /// A temporary file that becomes `path` on commit; dropped uncommitted, it is deleted.
     File {
         /// The final path.
@@ -25,6 +34,16 @@ impl Output {
         let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(BufWriter::with_capacity(1 << 16, io::stdout())));
         };
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+            return Ok(Output::Special {
+                path: path.to_path_buf(),
+                file: BufWriter::with_capacity(1 << 16, file),
+            });
+        }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -44,7 +63,7 @@ impl Output {
     pub fn path(&self) -> &Path {
         match self {
             Output::Stdout(_) => Path::new("-"),
-            Output::File { path, .. } => path,
+            Output::File { path, .. } | Output::Special { path, .. } => path,
         }
     }
 
@@ -52,6 +71,7 @@ impl Output {
     pub fn commit(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush().map_err(|e| Error::io("-", e)),
+            Output::Special { path, mut file } => file.flush().map_err(|e| Error::io(&path, e)),
             Output::File { path, file } => {
                 let tmp = file.into_inner().map_err(|e| Error::io(&path, e.into_error()))?;
                 tmp.as_file().sync_data().map_err(|e| Error::io(&path, e))?;
@@ -67,6 +87,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write(buf),
             Output::File { file, .. } => file.write(buf),
+            Output::Special { file, .. } => file.write(buf),
         }
     }
 
@@ -74,6 +95,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.write_all(buf),
             Output::File { file, .. } => file.write_all(buf),
+            Output::Special { file, .. } => file.write_all(buf),
         }
     }
 
@@ -81,6 +103,7 @@ impl Write for Output {
         match self {
             Output::Stdout(w) => w.flush(),
             Output::File { file, .. } => file.flush(),
+            Output::Special { file, .. } => file.flush(),
         }
     }
 }
@@ -116,6 +139,21 @@ mod tests {
             1,
             "temporary file left behind"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        if !std::fs::metadata(null).is_ok_and(|m| m.file_type().is_char_device()) {
+            return; // no /dev/null to check against
+        }
+        let mut out = Output::create(Some(null)).unwrap();
+        assert!(matches!(out, Output::Special { .. }));
+        out.write_all(b"discarded\n").unwrap();
+        out.commit().unwrap();
+        assert!(std::fs::metadata(null).unwrap().file_type().is_char_device());
     }
 
     #[test]
