@@ -166,6 +166,21 @@ struct SiteCounts {
     affixes: AHashMap<u64, u32>,
 }
 
+impl SiteCounts {
+    fn add(&mut self, facts: PageFacts) {
+        self.pages += 1;
+        for (map, keys) in [
+            (&mut self.blocks, facts.blocks),
+            (&mut self.shapes, facts.shapes),
+            (&mut self.affixes, facts.affixes),
+        ] {
+            for k in keys {
+                *map.entry(k).or_insert(0) += 1;
+            }
+        }
+    }
+}
+
 /// Merges [`PageFacts`] in input order into [`Profiles`].
 #[derive(Default)]
 pub struct Learner {
@@ -173,7 +188,16 @@ pub struct Learner {
     /// token → (pages whose sentences hold it, occurrences, is a CJK character)
     words: AHashMap<u64, (u32, u64, bool)>,
     pages: u64,
+    /// Pages without a site, by page index, kept until [`Learner::finish`] groups them.
+    siteless: Vec<(u64, PageFacts)>,
 }
+
+/// Pages without a site join one inferred site when they share at least this many blocks.
+const SHARED_BLOCKS: u32 = 3;
+/// A block on more site-less pages than this is too common to tell sites apart.
+const SHARED_BLOCK_MAX_PAGES: usize = 200;
+/// The name prefix of an inferred site (not a host name: hosts cannot start with `~`).
+pub const INFERRED_SITE: &str = "~inferred-";
 
 impl Learner {
     /// An empty learner.
@@ -182,30 +206,66 @@ impl Learner {
     }
 
     /// Add one page's facts.
-    pub fn add(&mut self, facts: PageFacts) {
+    pub fn add(&mut self, mut facts: PageFacts) {
         self.pages += 1;
-        for (token, n, cjk) in facts.words {
+        for (token, n, cjk) in std::mem::take(&mut facts.words) {
             let e = self.words.entry(token).or_insert((0, 0, cjk));
             e.0 += 1;
             e.1 += u64::from(n);
         }
-        let Some(site) = facts.site else { return };
-        let counts = self.sites.entry(site).or_default();
-        counts.pages += 1;
-        for (map, keys) in [
-            (&mut counts.blocks, facts.blocks),
-            (&mut counts.shapes, facts.shapes),
-            (&mut counts.affixes, facts.affixes),
-        ] {
-            for k in keys {
-                *map.entry(k).or_insert(0) += 1;
+        match facts.site.take() {
+            Some(site) => self.sites.entry(site).or_default().add(facts),
+            None => self.siteless.push((self.pages - 1, facts)),
+        }
+    }
+
+    /// Group the pages without a site into inferred sites: pages that share
+    /// [`SHARED_BLOCKS`] blocks are one site's (a template prints the same lines on each).
+    fn infer_sites(&mut self) -> Vec<(u64, String)> {
+        let pages = std::mem::take(&mut self.siteless);
+        let mut index: AHashMap<u64, Vec<u32>> = AHashMap::new();
+        for (k, (_, facts)) in pages.iter().enumerate() {
+            for &h in &facts.blocks {
+                index.entry(h).or_default().push(k as u32);
             }
         }
+        let mut shared: AHashMap<(u32, u32), u32> = AHashMap::new();
+        for list in index.values().filter(|l| (2..=SHARED_BLOCK_MAX_PAGES).contains(&l.len())) {
+            for (i, &a) in list.iter().enumerate() {
+                for &b in &list[i + 1..] {
+                    *shared.entry((a, b)).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut groups = crate::cluster::UnionFind::new(pages.len());
+        for (&(a, b), &n) in &shared {
+            if n >= SHARED_BLOCKS {
+                groups.union(a, b);
+            }
+        }
+        // Name each group of two or more pages by its first page's index.
+        let roots: Vec<u32> = (0..pages.len() as u32).map(|k| groups.find(k)).collect();
+        let mut size: AHashMap<u32, (u32, u64)> = AHashMap::new();
+        for (k, &root) in roots.iter().enumerate() {
+            let e = size.entry(root).or_insert((0, pages[k].0));
+            e.0 += 1;
+        }
+        let mut inferred = Vec::new();
+        for ((index, facts), root) in pages.into_iter().zip(roots) {
+            let (members, first) = size[&root];
+            if members >= 2 {
+                let name = format!("{INFERRED_SITE}{first}");
+                self.sites.entry(name.clone()).or_default().add(facts);
+                inferred.push((index, name));
+            }
+        }
+        inferred
     }
 
     /// The profiles of everything added. Entries seen on one page only are dropped: they are
     /// no evidence of a site's habits.
-    pub fn finish(self) -> Profiles {
+    pub fn finish(mut self) -> Profiles {
+        let inferred = self.infer_sites().into_iter().collect();
         let mut latin = Vec::new();
         let mut cjk = Vec::new();
         for (token, (pages, count, is_cjk)) in self.words {
@@ -237,6 +297,7 @@ impl Learner {
             function_words,
             sites,
             pages: self.pages,
+            inferred,
         }
     }
 }
@@ -274,6 +335,8 @@ pub struct Profiles {
     pub(crate) function_words: AHashSet<u64>,
     pub(crate) sites: AHashMap<String, SiteProfile>,
     pages: u64,
+    /// Learned pages without a site that were grouped into an inferred site, by page index.
+    inferred: AHashMap<u64, String>,
 }
 
 impl Profiles {
@@ -289,6 +352,12 @@ impl Profiles {
     /// The profile of `site`, if any of its pages were learned.
     pub fn site(&self, site: &str) -> Option<&SiteProfile> {
         self.sites.get(site)
+    }
+
+    /// The site inferred for learned page `index` (its position among the pages learned
+    /// from), when the page had no site and shares its template with other such pages.
+    pub fn inferred_site(&self, index: u64) -> Option<&str> {
+        self.inferred.get(&index).map(String::as_str)
     }
 
     /// Pages learned from.
@@ -371,6 +440,8 @@ impl Profiles {
             function_words: saved.function_words.into_iter().collect(),
             sites,
             pages: saved.pages,
+            // Inferred sites name learned pages by position; new pages have no position.
+            inferred: AHashMap::new(),
         })
     }
 }

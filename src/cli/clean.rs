@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rayon::prelude::*;
 use reprint::clean::{Cleaned, Cleaner, Profiles, Reason};
-use reprint::io::{extend_record, parse_record, Output};
+use reprint::io::{extend_record, parse_record, Output, Record};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
@@ -82,14 +82,31 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
     let mut closed = false;
     let read_bytes = Arc::new(AtomicU64::new(0));
     let fields = &run.fields;
+    let mut pages = 0u64;
     let result = for_each_batch(&run.sources, stdin, &read_bytes, &mut reporter, |batch, reporter| {
-        let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = (0..batch.lines.len())
+        let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = (0..batch.lines.len())
             .into_par_iter()
-            .map(|i| {
+            .map(|i| parse_record(batch.line(i), fields))
+            .collect();
+        // Each good record's page index: its position among the pages learned from.
+        let indices: Vec<u64> = parsed
+            .iter()
+            .map(|r| {
+                let i = pages;
+                pages += u64::from(r.is_ok());
+                i
+            })
+            .collect();
+        let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parsed
+            .into_par_iter()
+            .zip(indices)
+            .enumerate()
+            .map(|(i, (record, index))| {
+                let record = record?;
                 let line = batch.line(i);
-                let record = parse_record(line, fields)?;
                 let site = site_of(&record, fields);
-                let cleaned = cleaner.clean(&page_of(&record, site.as_deref()));
+                let site = site.as_deref().or_else(|| profiles.inferred_site(index));
+                let cleaned = cleaner.clean(&page_of(&record, site));
                 let mut written = Vec::with_capacity(line.len() * 2);
                 extend_record(line, &WRITTEN, &members(&cleaned), &mut written)?;
                 written.push(b'\n');

@@ -16,7 +16,7 @@ use reprint::io::{parse_record, FieldNames, Record, Source};
 use reprint::{Error, MinHasher, SignatureTable, Survivor};
 
 use super::batches::{for_each_batch, Batch, Stdin};
-use super::learn::page_of;
+use super::learn::{page_of, site_of};
 use super::report::Reporter;
 
 /// Marks a slot whose line was skipped.
@@ -129,11 +129,15 @@ fn sign_batch(
         }
         Some(profiles) => {
             let cleaner = Cleaner::new(profiles);
+            let first = scan.facts.len() as u64;
             let bodies: Vec<String> = records
                 .par_iter()
-                .map(|r| {
-                    let site = page_site(r, settings.fields);
-                    let body = cleaner.clean(&page_of(r, site.as_deref())).body;
+                .enumerate()
+                .map(|(i, r)| {
+                    let site = site_of(r, settings.fields);
+                    // Documents are the pages learned from, in the same order.
+                    let site = site.as_deref().or_else(|| profiles.inferred_site(first + i as u64));
+                    let body = cleaner.clean(&page_of(r, site)).body;
                     // A page with nothing left is still a document: sign its text.
                     match body.is_empty() {
                         true => r.text.to_string(),
@@ -146,10 +150,6 @@ fn sign_batch(
         }
     }
     Ok(())
-}
-
-fn page_site<'r>(record: &'r Record<'_>, fields: &FieldNames) -> Option<std::borrow::Cow<'r, str>> {
-    super::learn::site_of(record, fields)
 }
 
 /// Survivor facts: the signed text's length (the body's, when bodies are signed) and date.
