@@ -91,9 +91,16 @@ fn prefix_len(n: usize) -> usize {
     (n + 1).saturating_sub((REWORDED * n as f64).ceil() as usize).min(n)
 }
 
+/// How far into a page of `blocks` blocks a headline's first copy may stand: a headline
+/// heads its article, while lines repeated by every comment below it ("Reply", "Share this")
+/// start further down.
+pub(crate) fn heads_within(blocks: usize) -> usize {
+    (blocks / 3).max(10)
+}
+
 /// The headline among `sets` (one per block; `None` for a block that cannot be one): the
-/// earliest block of the largest group of copies, if any block has a copy.
-pub(crate) fn most_repeated(sets: &[Option<TokenSet>]) -> Option<usize> {
+/// earliest block of the largest group of copies whose first block is before `within`, if any.
+pub(crate) fn most_repeated(sets: &[Option<TokenSet>], within: usize) -> Option<usize> {
     // Prefix filtering keeps this near linear on pages of thousands of lines, and exact: two
     // sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of each, in
     // any one order of tokens. Rarest tokens first makes the prefixes selective, so only
@@ -140,7 +147,7 @@ pub(crate) fn most_repeated(sets: &[Option<TokenSet>]) -> Option<usize> {
                 copies += 1;
             }
         }
-        if copies >= 2 && best.is_none_or(|(n, _)| copies > n) {
+        if copies >= 2 && i < within && best.is_none_or(|(n, _)| copies > n) {
             best = Some((copies, i));
         }
     }
@@ -200,7 +207,7 @@ mod tests {
                     (next(5) > 0).then(|| TokenSet::new(&tokens))
                 })
                 .collect();
-            assert_eq!(most_repeated(&sets), most_repeated_naive(&sets), "{sets:?}");
+            assert_eq!(most_repeated(&sets, usize::MAX), most_repeated_naive(&sets), "{sets:?}");
         }
     }
 
@@ -230,8 +237,9 @@ mod tests {
             Some(set("a paragraph that is not repeated anywhere at all")),
             Some(set("the real headline of this page - Site")),
         ];
-        assert_eq!(most_repeated(&sets), Some(2));
-        assert_eq!(most_repeated(&sets[..4]), None);
-        assert_eq!(most_repeated(&[None, None]), None);
+        assert_eq!(most_repeated(&sets, 10), Some(2));
+        assert_eq!(most_repeated(&sets, 2), None, "the copies start too far down");
+        assert_eq!(most_repeated(&sets[..4], 10), None);
+        assert_eq!(most_repeated(&[None, None], 10), None);
     }
 }

@@ -286,7 +286,7 @@ impl<'p> Cleaner<'p> {
                 // The block repeated most, else the first block that reads like a headline
                 // (not a sentence: a lone first paragraph stays in the body).
                 // A headline heads something: a longer block follows it.
-                let i = headline::most_repeated(&sets).or_else(|| {
+                let i = headline::most_repeated(&sets, headline::heads_within(sets.len())).or_else(|| {
                     (0..slots.len()).find(|&i| {
                         let f = &slots[i].facts;
                         let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
