@@ -296,7 +296,26 @@ impl<'p> Cleaner<'p> {
                         sets[i].is_some() && f.tokens <= headline::STANDALONE_MAX_TOKENS && !statement && heads
                     })
                 })?;
-                let head = sets[i].clone().expect("the headline is a candidate");
+                let mut head = sets[i].clone().expect("the headline is a candidate");
+                // "Headline - Site" whose copy below is just "Headline": the title is the copy's
+                // text, and the affix a watermark.
+                if let Some((rest, affix)) = affix_rest(text, slots[i].keep.clone()) {
+                    let mut t = Vec::new();
+                    facts_into(&text[rest.clone()], scratch, &mut t);
+                    let bare = TokenSet::new(&t);
+                    if sets
+                        .iter()
+                        .enumerate()
+                        .any(|(j, s)| j != i && s.as_ref() == Some(&bare))
+                    {
+                        removed.push(Removal {
+                            span: affix,
+                            reason: Reason::Watermark,
+                        });
+                        slots[i].keep = rest;
+                        head = bare;
+                    }
+                }
                 (head, Some(text[slots[i].keep.clone()].to_owned()), Some(i))
             }
         };
@@ -552,7 +571,7 @@ fn mark_in_page_repeats(slots: &mut [Slot]) {
             continue;
         }
         let long_pair = slot.facts.chars > LONG_BLOCK_CHARS && entry.1 == 2;
-        if slot.fate.is_none() && !long_pair {
+        if slot.fate.is_none() && !long_pair && !slot.facts.sentence_end {
             slot.fate = Some(Reason::InPageRepeat);
         }
     }

@@ -230,7 +230,10 @@ impl Learner {
             }
         }
         let mut shared: AHashMap<(u32, u32), u32> = AHashMap::new();
-        for list in index.values().filter(|l| (2..=SHARED_BLOCK_MAX_PAGES).contains(&l.len())) {
+        for list in index
+            .values()
+            .filter(|l| (2..=SHARED_BLOCK_MAX_PAGES).contains(&l.len()))
+        {
             for (i, &a) in list.iter().enumerate() {
                 for &b in &list[i + 1..] {
                     *shared.entry((a, b)).or_insert(0) += 1;
