@@ -16,7 +16,7 @@ const SHORT: f64 = 0.8;
 /// A headline has at least this many tokens (a one-word first line never becomes one).
 pub(crate) const MIN_TOKENS: usize = 4;
 /// A headline has at most this many tokens (longer blocks are paragraphs).
-pub(crate) const MAX_TOKENS: usize = 100;
+pub(crate) const MAX_TOKENS: usize = 60;
 
 /// A headline found without copies (the first block) has at most this many tokens.
 pub(crate) const STANDALONE_MAX_TOKENS: u32 = 30;

@@ -40,6 +40,7 @@ pub fn learn(
     reporter: &mut Reporter,
 ) -> Result<(Profiles, u64), Error> {
     let mut learner = Learner::new();
+    let mut pages = 0u64;
     let read_bytes = Arc::new(AtomicU64::new(0));
     for_each_batch(
         sources,
@@ -47,12 +48,26 @@ pub fn learn(
         &read_bytes,
         reporter,
         |batch, reporter| {
-            let facts: Vec<Result<PageFacts, reprint::RecordError>> = (0..batch.lines.len())
+            let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = (0..batch.lines.len())
                 .into_par_iter()
-                .map(|i| {
-                    let record = parse_record(batch.line(i), fields)?;
+                .map(|i| parse_record(batch.line(i), fields))
+                .collect();
+            // Each good record's index among the pages learned from.
+            let indices: Vec<u64> = parsed
+                .iter()
+                .map(|r| {
+                    let i = pages;
+                    pages += u64::from(r.is_ok());
+                    i
+                })
+                .collect();
+            let facts: Vec<Result<PageFacts, reprint::RecordError>> = parsed
+                .into_par_iter()
+                .zip(indices)
+                .map(|(record, index)| {
+                    let record = record?;
                     let site = site_of(&record, fields);
-                    Ok(PageFacts::of(&page_of(&record, site.as_deref())))
+                    Ok(PageFacts::of_page(&page_of(&record, site.as_deref()), index))
                 })
                 .collect();
             let path = sources[batch.source].path();
