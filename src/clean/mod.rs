@@ -38,7 +38,10 @@ use std::fmt;
 use std::ops::Range;
 
 pub use block::{segment, Block};
-pub use profile::{Learner, PageFacts, Profiles, SiteProfile, PROFILE_FORMAT, PROFILE_VERSION};
+pub use profile::{
+    Learner, PageFacts, Profiles, SiteProfile, INFERRED_SITE, PROFILE_FORMAT, PROFILE_VERSION, WORDS_ALL_PAGES,
+    WORDS_SAMPLE,
+};
 
 use block::{facts_into, BlockFacts, TokenScratch};
 use headline::TokenSet;
