@@ -459,3 +459,17 @@ fn clean_reports_bad_lines_and_writes_the_good_ones() {
     let run = reprint(&["clean", "--on-error", "fail", input.to_str().unwrap()], None);
     assert_eq!(run.code, 2);
 }
+
+#[test]
+fn clean_output_does_not_depend_on_thread_count() {
+    let outputs: Vec<Vec<u8>> = ["1", "2", "8"]
+        .iter()
+        .map(|j| {
+            let run = reprint(&["clean", "corpora/sample.jsonl", "-j", j], None);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            run.stdout
+        })
+        .collect();
+    assert!(outputs[0] == outputs[1] && outputs[1] == outputs[2]);
+    assert_eq!(lines(&outputs[0]).len(), 1000);
+}
