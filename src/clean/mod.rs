@@ -31,6 +31,7 @@
 
 mod block;
 mod headline;
+mod model;
 mod profile;
 mod prose;
 
@@ -150,6 +151,27 @@ pub struct Cleaner<'p> {
     learned_from_these: bool,
 }
 
+/// A page after every step before chrome.
+struct Prepared {
+    blocks: Vec<Block>,
+    slots: Vec<Slot>,
+    tokens: Vec<u64>,
+    title: Option<String>,
+    removed: Vec<Removal>,
+}
+
+/// One block still in play, or a run of wrapped lines of one paragraph, with the features the
+/// block model reads (see [`Cleaner::trace`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnitTrace {
+    /// Spans of the unit's blocks in the text.
+    pub spans: Vec<Range<usize>>,
+    /// The unit's features, in the order of `block_model.json`'s weights.
+    pub features: Vec<f32>,
+    /// Whether the rules alone (class and context) keep it.
+    pub rule_keep: bool,
+}
+
 /// Where a block stands while a page is cleaned.
 #[derive(Clone, Debug)]
 struct Slot {
@@ -181,8 +203,8 @@ impl<'p> Cleaner<'p> {
         }
     }
 
-    /// Clean one page.
-    pub fn clean(&self, page: &Page<'_>) -> Cleaned {
+    /// Every step before chrome: blocks, markup and affixes, headline, boilerplate, repeats.
+    fn prepare<'t>(&self, page: &Page<'t>) -> Prepared {
         let text = page.text;
         let site = page.site.and_then(|s| self.profiles.site(s));
         let mut removed = Vec::new();
@@ -222,7 +244,27 @@ impl<'p> Cleaner<'p> {
             }
         }
         mark_in_page_repeats(&mut slots);
-        self.mark_chrome(text, &blocks, &mut slots, &tokens);
+        Prepared {
+            blocks,
+            slots,
+            tokens,
+            title,
+            removed,
+        }
+    }
+
+    /// Clean one page.
+    pub fn clean(&self, page: &Page<'_>) -> Cleaned {
+        let text = page.text;
+        let Prepared {
+            blocks,
+            mut slots,
+            tokens,
+            title,
+            mut removed,
+        } = self.prepare(page);
+        let site = page.site.and_then(|s| self.profiles.site(s));
+        self.mark_chrome(text, &blocks, &mut slots, &tokens, site);
 
         let mut kept = Vec::new();
         let mut body = String::new();
@@ -384,66 +426,156 @@ impl<'p> Cleaner<'p> {
         f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(site.shape_pages(f.shape)) >= SHAPE_PAGES
     }
 
-    /// Class every block still in play, lines wrapped out of one paragraph together, and
-    /// remove those that context does not keep.
-    fn mark_chrome(&self, text: &str, blocks: &[Block], slots: &mut [Slot], tokens: &[u64]) {
-        // Each in-play block joins the paragraph of the block before it when it continues it.
-        let mut paragraph_of = vec![usize::MAX; slots.len()];
-        let mut paragraphs: Vec<(BlockFacts, u32)> = Vec::new();
-        for i in 0..slots.len() {
-            if slots[i].fate.is_some() {
-                continue;
-            }
-            let s = &slots[i];
-            let function = tokens[s.tokens.clone()]
-                .iter()
-                .filter(|&&t| self.profiles.is_function_word(t))
-                .count() as u32;
-            let joins = i > 0
-                && slots[i - 1].fate.is_none()
-                && !blocks[i].blank_before
-                && continues(&text[slots[i - 1].keep.clone()], &text[s.keep.clone()]);
-            if joins {
-                paragraph_of[i] = paragraph_of[i - 1];
-                let (facts, f) = paragraphs.last_mut().expect("the block before opened a paragraph");
-                facts.tokens += s.facts.tokens;
-                facts.digit_tokens += s.facts.digit_tokens;
-                facts.cjk_tokens += s.facts.cjk_tokens;
-                facts.chars += s.facts.chars;
-                facts.separators += s.facts.separators;
-                facts.sentence_end = s.facts.sentence_end;
-                *f += function;
-            } else {
-                paragraph_of[i] = paragraphs.len();
-                paragraphs.push((s.facts.clone(), function));
-            }
-        }
-        // Paragraphs and removed blocks in text order: removed site boilerplate, repeats and
-        // chrome are evidence of chrome around them; headline blocks are no evidence.
-        let mut classes: Vec<Option<Class>> = Vec::new();
-        let mut index_of = vec![usize::MAX; slots.len()];
-        for (i, slot) in slots.iter().enumerate() {
-            match slot.fate {
-                None if i > 0 && paragraph_of[i] == paragraph_of[i - 1] => {
-                    index_of[i] = classes.len() - 1;
-                    continue;
+    /// The blocks still in play after every step before chrome, grouped into paragraphs, with
+    /// their features and the rules' decision: the data the block model is trained on
+    /// (`bench/clean/train_blocks.py`). Also returns the title.
+    pub fn trace(&self, page: &Page<'_>) -> (Option<String>, Vec<UnitTrace>) {
+        let prepared = self.prepare(page);
+        let site = page.site.and_then(|s| self.profiles.site(s));
+        let units = self.units(page.text, &prepared.blocks, &prepared.slots, &prepared.tokens, site);
+        let traces = units
+            .features
+            .into_iter()
+            .zip(units.members)
+            .zip(units.rule_keep)
+            .filter_map(|((features, members), rule_keep)| {
+                let features = features?;
+                let spans = members.iter().map(|&i| prepared.slots[i].keep.clone()).collect();
+                Some(UnitTrace {
+                    spans,
+                    features,
+                    rule_keep,
+                })
+            })
+            .collect();
+        (prepared.title, traces)
+    }
+
+    /// Decide every block still in play: by the block model when one is shipped, else by the
+    /// rules (class alone, then context).
+    fn mark_chrome(&self, text: &str, blocks: &[Block], slots: &mut [Slot], tokens: &[u64], site: Option<&SiteProfile>) {
+        let units = self.units(text, blocks, slots, tokens, site);
+        let model = model::shipped();
+        for (u, members) in units.members.iter().enumerate() {
+            let Some(features) = &units.features[u] else { continue };
+            let keep = match model {
+                Some(m) => m.keeps(features),
+                None => units.rule_keep[u],
+            };
+            if !keep {
+                for &i in members {
+                    slots[i].fate = Some(Reason::Chrome);
                 }
-                None => {
-                    let (facts, function) = &paragraphs[paragraph_of[i]];
-                    classes.push(Some(classify(facts, *function)));
-                }
-                Some(Reason::SiteBoilerplate | Reason::InPageRepeat | Reason::Chrome) => classes.push(Some(Class::Bad)),
-                Some(_) => classes.push(None),
-            }
-            index_of[i] = classes.len() - 1;
-        }
-        let keep = resolve(&classes);
-        for (i, slot) in slots.iter_mut().enumerate() {
-            if slot.fate.is_none() && !keep[index_of[i]] {
-                slot.fate = Some(Reason::Chrome);
             }
         }
     }
+
+    /// Group the page into units (paragraphs in play, removed blocks), class them by the
+    /// rules, and compute each in-play unit's features.
+    fn units(&self, text: &str, blocks: &[Block], slots: &[Slot], tokens: &[u64], site: Option<&SiteProfile>) -> Units {
+        let mut units = Units::default();
+        // (facts, function words) of each unit in play, summed over its wrapped lines.
+        let mut sums: Vec<Option<(BlockFacts, u32)>> = Vec::new();
+        for i in 0..slots.len() {
+            let s = &slots[i];
+            if s.fate.is_none() {
+                let function = tokens[s.tokens.clone()]
+                    .iter()
+                    .filter(|&&t| self.profiles.is_function_word(t))
+                    .count() as u32;
+                let joins = i > 0
+                    && slots[i - 1].fate.is_none()
+                    && !blocks[i].blank_before
+                    && continues(&text[slots[i - 1].keep.clone()], &text[s.keep.clone()]);
+                if joins {
+                    let last = units.members.len() - 1;
+                    units.members[last].push(i);
+                    let (facts, f) = sums[last].as_mut().expect("an in-play unit has sums");
+                    facts.tokens += s.facts.tokens;
+                    facts.digit_tokens += s.facts.digit_tokens;
+                    facts.cjk_tokens += s.facts.cjk_tokens;
+                    facts.chars += s.facts.chars;
+                    facts.separators += s.facts.separators;
+                    facts.sentence_end = s.facts.sentence_end;
+                    *f += function;
+                    continue;
+                }
+                units.members.push(vec![i]);
+                sums.push(Some((s.facts.clone(), function)));
+                units.classes.push(None); // filled below
+            } else {
+                units.members.push(vec![i]);
+                sums.push(None);
+                // Removed site boilerplate, repeats and chrome are evidence of chrome around
+                // them; headline blocks are no evidence.
+                units.classes.push(match s.fate {
+                    Some(Reason::SiteBoilerplate | Reason::InPageRepeat | Reason::Chrome) => Some(Class::Bad),
+                    _ => None,
+                });
+            }
+        }
+        for (u, sum) in sums.iter().enumerate() {
+            if let Some((facts, function)) = sum {
+                units.classes[u] = Some(classify(facts, *function));
+            }
+        }
+        units.rule_keep = resolve(&units.classes);
+        let n = units.members.len();
+        let context = |u: Option<usize>| -> model::Neighbour {
+            match u {
+                None => model::Neighbour::Edge,
+                Some(u) => match (&sums[u], units.classes[u]) {
+                    (Some((facts, function)), class) => model::Neighbour::InPlay {
+                        facts: facts.clone(),
+                        function: *function,
+                        class: class.expect("in-play units are classed"),
+                    },
+                    (None, _) => model::Neighbour::Removed,
+                },
+            }
+        };
+        // The nearest unit before and after that is evidence (headline copies are skipped).
+        let evidence = |u: usize| units.classes[u].is_some();
+        units.features = (0..n)
+            .map(|u| {
+                let (facts, function) = sums[u].as_ref()?;
+                let prev = (0..u).rev().find(|&v| evidence(v));
+                let next = (u + 1..n).find(|&v| evidence(v));
+                let first = &slots[units.members[u][0]];
+                let site_share = site.map(|p| {
+                    let pages = f64::from(p.pages.max(1));
+                    (
+                        f64::from(self.others(p.block_pages(first.whole.hash))) / pages,
+                        f64::from(self.others(p.shape_pages(first.whole.shape))) / pages,
+                    )
+                });
+                Some(model::features(&model::UnitFacts {
+                    facts,
+                    function: *function,
+                    class: units.classes[u].expect("in-play units are classed"),
+                    rule_keep: units.rule_keep[u],
+                    position: u as f64 / n.max(1) as f64,
+                    site_share,
+                    prev: context(prev),
+                    next: context(next),
+                }))
+            })
+            .collect();
+        units
+    }
+}
+
+/// A page's units: paragraphs in play and removed blocks, in text order.
+#[derive(Default)]
+struct Units {
+    /// The slots of each unit.
+    members: Vec<Vec<usize>>,
+    /// The rules' class of each unit (`None`: no evidence either way).
+    classes: Vec<Option<Class>>,
+    /// The rules' decision after context.
+    rule_keep: Vec<bool>,
+    /// Features of each unit in play.
+    features: Vec<Option<Vec<f32>>>,
 }
 
 /// Does line `next` continue the paragraph of line `prev` (text wrapped at a fixed width)?

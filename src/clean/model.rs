@@ -1,0 +1,209 @@
+//! The block model: a logistic regression over a unit's features, trained on real pages with
+//! cross-validation split by site, that decides which blocks in play are kept.
+//!
+//! The weights ship in `block_model.json` (made by `bench/clean/train_blocks.py` from the
+//! features `Cleaner::trace` writes; the training data stays outside the repository). The file
+//! names its features; a file whose names differ from [`FEATURES`] is not used, and the rules
+//! decide instead (a test checks the shipped file matches). Features are plain facts of the
+//! unit and its nearest neighbours, language-independent: lengths, function-word density,
+//! digits, sentence marks, separators, the rules' own class, position, site frequency.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::block::BlockFacts;
+use super::prose::Class;
+
+/// The features, in order.
+pub(crate) const FEATURES: [&str; 27] = [
+    "ln_words",
+    "function_density",
+    "digit_share",
+    "sentence_end",
+    "separators",
+    "ln_chars",
+    "cjk",
+    "rule_good",
+    "rule_bad",
+    "rule_near",
+    "rule_keep",
+    "position",
+    "has_site",
+    "site_share",
+    "shape_share",
+    "prev_edge",
+    "prev_removed",
+    "prev_good",
+    "prev_bad",
+    "prev_function_density",
+    "prev_ln_words",
+    "next_edge",
+    "next_removed",
+    "next_good",
+    "next_bad",
+    "next_function_density",
+    "next_ln_words",
+];
+
+/// The nearest unit that is evidence, before or after a unit.
+pub(crate) enum Neighbour {
+    /// The page's edge.
+    Edge,
+    /// A block removed as boilerplate, a repeat or chrome.
+    Removed,
+    /// A unit in play.
+    InPlay { facts: BlockFacts, function: u32, class: Class },
+}
+
+/// What the features of one unit are computed from.
+pub(crate) struct UnitFacts<'a> {
+    pub facts: &'a BlockFacts,
+    pub function: u32,
+    pub class: Class,
+    pub rule_keep: bool,
+    /// The unit's index over the page's unit count.
+    pub position: f64,
+    /// (other pages with the block, with its shape) over the site's pages, when it has a profile.
+    pub site_share: Option<(f64, f64)>,
+    pub prev: Neighbour,
+    pub next: Neighbour,
+}
+
+fn words(f: &BlockFacts) -> f64 {
+    let cjk = f.cjk_tokens * 2 > f.tokens;
+    f64::from(if cjk { f.tokens / 2 } else { f.tokens })
+}
+
+fn density(f: &BlockFacts, function: u32) -> f64 {
+    f64::from(function) / f64::from(f.tokens.max(1))
+}
+
+/// The features of a unit, in the order of [`FEATURES`].
+pub(crate) fn features(u: &UnitFacts<'_>) -> Vec<f32> {
+    let f = u.facts;
+    let b = |x: bool| if x { 1.0 } else { 0.0 };
+    let mut x = vec![
+        (1.0 + words(f)).ln(),
+        density(f, u.function),
+        f64::from(f.digit_tokens) / f64::from(f.tokens.max(1)),
+        b(f.sentence_end),
+        f64::from(f.separators.min(3)) / 3.0,
+        (1.0 + f64::from(f.chars)).ln(),
+        b(f.cjk_tokens * 2 > f.tokens),
+        b(u.class == Class::Good),
+        b(u.class == Class::Bad),
+        b(u.class == (Class::Unsure { near: true })),
+        b(u.rule_keep),
+        u.position,
+        b(u.site_share.is_some()),
+        u.site_share.map_or(0.0, |s| s.0),
+        u.site_share.map_or(0.0, |s| s.1),
+    ];
+    for n in [&u.prev, &u.next] {
+        x.extend(match n {
+            Neighbour::Edge => [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            Neighbour::Removed => [0.0, 1.0, 0.0, 0.0, 0.0, 0.0],
+            Neighbour::InPlay { facts, function, class } => [
+                0.0,
+                0.0,
+                b(*class == Class::Good),
+                b(*class == Class::Bad),
+                density(facts, *function),
+                (1.0 + words(facts)).ln(),
+            ],
+        });
+    }
+    debug_assert_eq!(x.len(), FEATURES.len());
+    x.into_iter().map(|v| v as f32).collect()
+}
+
+/// A logistic regression over standardized features.
+#[derive(Debug, Deserialize)]
+pub(crate) struct BlockModel {
+    features: Vec<String>,
+    mean: Vec<f32>,
+    scale: Vec<f32>,
+    weights: Vec<f32>,
+    bias: f32,
+    /// Keep a unit when its probability of being article text reaches this.
+    threshold: f32,
+}
+
+impl BlockModel {
+    /// The model in `json`, if it names exactly the features this build computes.
+    pub(crate) fn from_json(json: &str) -> Option<BlockModel> {
+        let model: BlockModel = serde_json::from_str(json).ok()?;
+        let n = FEATURES.len();
+        let fits = model.features.iter().map(String::as_str).eq(FEATURES.iter().copied())
+            && model.mean.len() == n
+            && model.scale.len() == n
+            && model.weights.len() == n;
+        fits.then_some(model)
+    }
+
+    /// The probability that a unit with these features is article text.
+    pub(crate) fn probability(&self, x: &[f32]) -> f32 {
+        let z = x
+            .iter()
+            .zip(&self.mean)
+            .zip(&self.scale)
+            .zip(&self.weights)
+            .map(|(((x, m), s), w)| (x - m) / s * w)
+            .sum::<f32>()
+            + self.bias;
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    pub(crate) fn keeps(&self, x: &[f32]) -> bool {
+        self.probability(x) >= self.threshold
+    }
+}
+
+/// The shipped model, if `block_model.json` holds one that fits this build.
+pub(crate) fn shipped() -> Option<&'static BlockModel> {
+    static MODEL: OnceLock<Option<BlockModel>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| BlockModel::from_json(include_str!("block_model.json")))
+        .as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_file_is_valid_json_naming_these_features() {
+        let raw: serde_json::Value = serde_json::from_str(include_str!("block_model.json")).unwrap();
+        if raw["weights"].as_array().is_some_and(|w| !w.is_empty()) {
+            assert!(shipped().is_some(), "block_model.json does not fit FEATURES");
+        }
+    }
+
+    #[test]
+    fn probability_is_a_logistic_of_standardized_features() {
+        let n = FEATURES.len();
+        let model = BlockModel {
+            features: FEATURES.iter().map(|s| s.to_string()).collect(),
+            mean: vec![1.0; n],
+            scale: vec![2.0; n],
+            weights: (0..n).map(|i| if i == 0 { 4.0 } else { 0.0 }).collect(),
+            bias: -1.0,
+            threshold: 0.5,
+        };
+        let mut x = vec![1.0; n];
+        assert!((model.probability(&x) - 1.0 / (1.0 + 1f32.exp())).abs() < 1e-6);
+        x[0] = 1.5; // (1.5 - 1) / 2 * 4 - 1 = 0
+        assert!((model.probability(&x) - 0.5).abs() < 1e-6);
+        assert!(model.keeps(&x));
+        let json = serde_json::json!({
+            "features": FEATURES, "mean": vec![0.0; n], "scale": vec![1.0; n],
+            "weights": vec![0.0; n], "bias": 0.0, "threshold": 0.5
+        });
+        assert!(BlockModel::from_json(&json.to_string()).is_some());
+        let short = serde_json::json!({
+            "features": ["ln_words"], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0, "threshold": 0.5
+        });
+        assert!(BlockModel::from_json(&short.to_string()).is_none());
+    }
+}
