@@ -453,16 +453,34 @@ impl<'p> Cleaner<'p> {
 
     /// Decide every block still in play: by the block model when one is shipped, else by the
     /// rules (class alone, then context).
-    fn mark_chrome(&self, text: &str, blocks: &[Block], slots: &mut [Slot], tokens: &[u64], site: Option<&SiteProfile>) {
+    fn mark_chrome(
+        &self,
+        text: &str,
+        blocks: &[Block],
+        slots: &mut [Slot],
+        tokens: &[u64],
+        site: Option<&SiteProfile>,
+    ) {
         let units = self.units(text, blocks, slots, tokens, site);
-        let model = model::shipped();
+        // The rules' bad class is final (no words, digit-heavy, menus, a few words without
+        // function words); the model decides the rest, unless it would leave nothing of what
+        // the rules keep (a page of one or two paragraphs is unlike the pages it learned from).
+        let mut keep = units.rule_keep.clone();
+        if let Some(model) = model::shipped() {
+            let decided: Vec<bool> = (0..units.members.len())
+                .map(|u| {
+                    units.features[u].as_ref().is_some_and(|x| match units.classes[u] {
+                        Some(Class::Bad) => false,
+                        class => model.keeps(x, class == Some(Class::Good)),
+                    })
+                })
+                .collect();
+            if decided.iter().any(|&k| k) || !keep.iter().any(|&k| k) {
+                keep = decided;
+            }
+        }
         for (u, members) in units.members.iter().enumerate() {
-            let Some(features) = &units.features[u] else { continue };
-            let keep = match model {
-                Some(m) => m.keeps(features),
-                None => units.rule_keep[u],
-            };
-            if !keep {
+            if units.features[u].is_some() && !keep[u] {
                 for &i in members {
                     slots[i].fate = Some(Reason::Chrome);
                 }
@@ -536,9 +554,43 @@ impl<'p> Cleaner<'p> {
         };
         // The nearest unit before and after that is evidence (headline copies are skipped).
         let evidence = |u: usize| units.classes[u].is_some();
+        // Where the page's words in play are: a unit's share of them, and the share before it.
+        let in_play: Vec<f64> = sums
+            .iter()
+            .map(|s| s.as_ref().map_or(0.0, |(f, _)| f64::from(f.tokens)))
+            .collect();
+        let total = in_play.iter().sum::<f64>().max(1.0);
+        let mut before = 0.0;
+        let mut share_before = vec![0.0; n];
+        for (u, &t) in in_play.iter().enumerate() {
+            share_before[u] = before / total;
+            before += t;
+        }
+        let good = |v: usize| units.classes[v] == Some(Class::Good);
         units.features = (0..n)
             .map(|u| {
                 let (facts, function) = sums[u].as_ref()?;
+                let distance = |v: Option<usize>| v.map_or(10, |v| v.abs_diff(u).min(10)) as f64 / 10.0;
+                let good_before = distance((0..u).rev().find(|&v| good(v)));
+                let good_after = distance((u + 1..n).find(|&v| good(v)));
+                let unit_text = || units.members[u].iter().map(|&i| &text[slots[i].keep.clone()]);
+                let (mut words, mut capitalized) = (0usize, 0usize);
+                for line in unit_text() {
+                    for w in line.split_whitespace() {
+                        words += 1;
+                        capitalized += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+                    }
+                }
+                let ends_colon = unit_text().next_back().is_some_and(|l| l.ends_with(':'));
+                let layout = model::Layout {
+                    share: in_play[u] / total,
+                    share_before: share_before[u],
+                    good_before,
+                    good_after,
+                    capitalized: capitalized as f64 / words.max(1) as f64,
+                    ends_colon,
+                    page_tokens: total,
+                };
                 let prev = (0..u).rev().find(|&v| evidence(v));
                 let next = (u + 1..n).find(|&v| evidence(v));
                 let first = &slots[units.members[u][0]];
@@ -558,6 +610,7 @@ impl<'p> Cleaner<'p> {
                     site_share,
                     prev: context(prev),
                     next: context(next),
+                    layout,
                 }))
             })
             .collect();

@@ -16,7 +16,7 @@ use super::block::BlockFacts;
 use super::prose::Class;
 
 /// The features, in order.
-pub(crate) const FEATURES: [&str; 27] = [
+pub(crate) const FEATURES: [&str; 34] = [
     "ln_words",
     "function_density",
     "digit_share",
@@ -44,6 +44,13 @@ pub(crate) const FEATURES: [&str; 27] = [
     "next_bad",
     "next_function_density",
     "next_ln_words",
+    "page_share",
+    "page_share_before",
+    "good_before",
+    "good_after",
+    "capitalized",
+    "ends_colon",
+    "ln_page_words",
 ];
 
 /// The nearest unit that is evidence, before or after a unit.
@@ -53,7 +60,11 @@ pub(crate) enum Neighbour {
     /// A block removed as boilerplate, a repeat or chrome.
     Removed,
     /// A unit in play.
-    InPlay { facts: BlockFacts, function: u32, class: Class },
+    InPlay {
+        facts: BlockFacts,
+        function: u32,
+        class: Class,
+    },
 }
 
 /// What the features of one unit are computed from.
@@ -68,6 +79,22 @@ pub(crate) struct UnitFacts<'a> {
     pub site_share: Option<(f64, f64)>,
     pub prev: Neighbour,
     pub next: Neighbour,
+    pub layout: Layout,
+}
+
+/// Where a unit stands on its page.
+pub(crate) struct Layout {
+    /// The unit's share of the page's tokens in play, and the share before it.
+    pub share: f64,
+    pub share_before: f64,
+    /// Units to the nearest good unit before and after (at most 10), over 10.
+    pub good_before: f64,
+    pub good_after: f64,
+    /// Share of the unit's words that start with a capital letter.
+    pub capitalized: f64,
+    pub ends_colon: bool,
+    /// Tokens in play on the whole page.
+    pub page_tokens: f64,
 }
 
 fn words(f: &BlockFacts) -> f64 {
@@ -114,6 +141,16 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> Vec<f32> {
             ],
         });
     }
+    let l = &u.layout;
+    x.extend([
+        l.share,
+        l.share_before,
+        l.good_before,
+        l.good_after,
+        l.capitalized,
+        b(l.ends_colon),
+        (1.0 + l.page_tokens).ln(),
+    ]);
     debug_assert_eq!(x.len(), FEATURES.len());
     x.into_iter().map(|v| v as f32).collect()
 }
@@ -128,6 +165,8 @@ pub(crate) struct BlockModel {
     bias: f32,
     /// Keep a unit when its probability of being article text reaches this.
     threshold: f32,
+    /// The same for a unit the rules class good (overriding them takes more confidence).
+    good_threshold: f32,
 }
 
 impl BlockModel {
@@ -155,8 +194,10 @@ impl BlockModel {
         1.0 / (1.0 + (-z).exp())
     }
 
-    pub(crate) fn keeps(&self, x: &[f32]) -> bool {
-        self.probability(x) >= self.threshold
+    /// Is a unit with these features kept? `rule_good`: the rules class it good.
+    pub(crate) fn keeps(&self, x: &[f32], rule_good: bool) -> bool {
+        let threshold = if rule_good { self.good_threshold } else { self.threshold };
+        self.probability(x) >= threshold
     }
 }
 
@@ -190,19 +231,22 @@ mod tests {
             weights: (0..n).map(|i| if i == 0 { 4.0 } else { 0.0 }).collect(),
             bias: -1.0,
             threshold: 0.5,
+            good_threshold: 0.25,
         };
         let mut x = vec![1.0; n];
         assert!((model.probability(&x) - 1.0 / (1.0 + 1f32.exp())).abs() < 1e-6);
         x[0] = 1.5; // (1.5 - 1) / 2 * 4 - 1 = 0
         assert!((model.probability(&x) - 0.5).abs() < 1e-6);
-        assert!(model.keeps(&x));
+        assert!(model.keeps(&x, false));
+        x[0] = 1.25; // z = -0.5, p ≈ 0.38: below the threshold, above the one for good units
+        assert!(!model.keeps(&x, false) && model.keeps(&x, true));
         let json = serde_json::json!({
-            "features": FEATURES, "mean": vec![0.0; n], "scale": vec![1.0; n],
-            "weights": vec![0.0; n], "bias": 0.0, "threshold": 0.5
+            "features": FEATURES.to_vec(), "mean": vec![0.0; n], "scale": vec![1.0; n],
+            "weights": vec![0.0; n], "bias": 0.0, "threshold": 0.5, "good_threshold": 0.25
         });
         assert!(BlockModel::from_json(&json.to_string()).is_some());
         let short = serde_json::json!({
-            "features": ["ln_words"], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0, "threshold": 0.5
+            "features": ["ln_words"], "mean": [0.0], "scale": [1.0], "weights": [1.0], "bias": 0.0, "threshold": 0.5, "good_threshold": 0.25
         });
         assert!(BlockModel::from_json(&short.to_string()).is_none());
     }
