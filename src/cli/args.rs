@@ -97,6 +97,23 @@ impl FieldArgs {
     }
 }
 
+/// How a run goes, for every command.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Worker threads [default: all cores]. The output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Draw a progress bar on stderr.
+    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
+    pub progress: ProgressArg,
+    /// Write run statistics as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+    /// What to do with a record that cannot be read.
+    #[arg(long, value_enum, default_value_t = OnError::Skip)]
+    pub on_error: OnError,
+}
+
 #[derive(Args, Debug)]
 pub struct DedupArgs {
     /// JSONL inputs, read as one stream in order; `-` is stdin. gzip and zstd are detected.
@@ -133,18 +150,8 @@ pub struct DedupArgs {
     /// templates do not merge pages and different chrome does not hide a reprint].
     #[arg(long)]
     pub raw: bool,
-    /// Worker threads [default: all cores]. The output does not depend on it.
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Draw a progress bar on stderr.
-    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
-    pub progress: ProgressArg,
-    /// Write run statistics as JSON here.
-    #[arg(long, value_name = "FILE")]
-    pub stats: Option<PathBuf>,
-    /// What to do with a record that cannot be read.
-    #[arg(long, value_enum, default_value_t = OnError::Skip)]
-    pub on_error: OnError,
+    #[command(flatten)]
+    pub run: RunArgs,
     #[command(flatten)]
     pub fields: FieldArgs,
 }
@@ -179,20 +186,20 @@ impl DedupArgs {
             config.banding = Banding { bands, rows };
         }
         config.validate().map_err(|e| e.to_string())?;
-        let threads = resolve_threads(self.threads)?;
+        let threads = resolve_threads(self.run.threads)?;
         let sources = resolve_sources(&self.inputs)?;
-        check_outputs(&sources, [&self.output, &self.clusters, &self.stats])?;
-        let progress = resolve_progress(self.progress);
+        check_outputs(&sources, [&self.output, &self.clusters, &self.run.stats])?;
+        let progress = resolve_progress(self.run.progress);
         Ok(DedupRun {
             sources,
             output: self.output.clone(),
             clusters: self.clusters.clone(),
-            stats: self.stats.clone(),
+            stats: self.run.stats.clone(),
             config,
             fields: self.fields.resolve(),
             threads,
             progress,
-            on_error: self.on_error,
+            on_error: self.run.on_error,
             raw: self.raw,
         })
     }
@@ -230,18 +237,8 @@ pub struct CleanArgs {
     /// each page treated as new to its site.
     #[arg(long, value_name = "FILE")]
     pub use_profiles: Option<PathBuf>,
-    /// Worker threads [default: all cores]. The output does not depend on it.
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// Draw a progress bar on stderr.
-    #[arg(long, value_enum, default_value_t = ProgressArg::Auto)]
-    pub progress: ProgressArg,
-    /// Write run statistics as JSON here.
-    #[arg(long, value_name = "FILE")]
-    pub stats: Option<PathBuf>,
-    /// What to do with a record that cannot be read.
-    #[arg(long, value_enum, default_value_t = OnError::Skip)]
-    pub on_error: OnError,
+    #[command(flatten)]
+    pub run: RunArgs,
     #[command(flatten)]
     pub fields: FieldArgs,
 }
@@ -267,17 +264,17 @@ impl CleanArgs {
         if let Some(path) = &self.use_profiles {
             std::fs::metadata(path).map_err(|e| format!("cannot read profiles {}: {e}", path.display()))?;
         }
-        check_outputs(&sources, [&self.output, &self.profiles, &self.stats])?;
+        check_outputs(&sources, [&self.output, &self.profiles, &self.run.stats])?;
         Ok(CleanRun {
             sources,
             output: self.output.clone(),
             profiles: self.profiles.clone(),
             use_profiles: self.use_profiles.clone(),
-            stats: self.stats.clone(),
+            stats: self.run.stats.clone(),
             fields: self.fields.resolve(),
-            threads: resolve_threads(self.threads)?,
-            progress: resolve_progress(self.progress),
-            on_error: self.on_error,
+            threads: resolve_threads(self.run.threads)?,
+            progress: resolve_progress(self.run.progress),
+            on_error: self.run.on_error,
         })
     }
 }

@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 
-use reprint::io::{decode, open, Lines, Source};
-use reprint::Error;
+use rayon::prelude::*;
+use reprint::io::{decode, open, parse_record, FieldNames, Lines, Record, Source};
+use reprint::{Error, RecordError};
 
 use super::report::Reporter;
 
@@ -35,6 +36,27 @@ impl Batch {
     pub fn line(&self, i: usize) -> &[u8] {
         &self.data[self.lines[i].1.clone()]
     }
+}
+
+/// Parse every line of `batch` in parallel. Each parsed record comes with its page index (its
+/// position among the good records of the run, counted from `*pages`, which is advanced).
+pub fn parse_batch<'b>(
+    batch: &'b Batch,
+    fields: &FieldNames,
+    pages: &mut u64,
+) -> Vec<(Result<Record<'b>, RecordError>, u64)> {
+    let parsed: Vec<Result<Record<'b>, RecordError>> = (0..batch.lines.len())
+        .into_par_iter()
+        .map(|i| parse_record(batch.line(i), fields))
+        .collect();
+    parsed
+        .into_iter()
+        .map(|r| {
+            let index = *pages;
+            *pages += u64::from(r.is_ok());
+            (r, index)
+        })
+        .collect()
 }
 
 /// How a pass reads standard input.

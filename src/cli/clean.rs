@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rayon::prelude::*;
 use reprint::clean::{Cleaned, Cleaner, Profiles, Reason};
-use reprint::io::{extend_record, parse_record, Output, Record};
+use reprint::io::{extend_record, Output};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
-use super::batches::{for_each_batch, Stdin};
+use super::batches::{for_each_batch, parse_batch, Stdin};
 use super::learn::{learn, page_of, site_of};
 use super::report::Reporter;
 use super::Outcome;
@@ -84,22 +84,8 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
     let fields = &run.fields;
     let mut pages = 0u64;
     let result = for_each_batch(&run.sources, stdin, &read_bytes, &mut reporter, |batch, reporter| {
-        let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = (0..batch.lines.len())
+        let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
             .into_par_iter()
-            .map(|i| parse_record(batch.line(i), fields))
-            .collect();
-        // Each good record's page index: its position among the pages learned from.
-        let indices: Vec<u64> = parsed
-            .iter()
-            .map(|r| {
-                let i = pages;
-                pages += u64::from(r.is_ok());
-                i
-            })
-            .collect();
-        let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parsed
-            .into_par_iter()
-            .zip(indices)
             .enumerate()
             .map(|(i, (record, index))| {
                 let record = record?;

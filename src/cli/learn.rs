@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 use reprint::clean::{Learner, Page, PageFacts, Profiles};
-use reprint::io::{parse_record, url_host, FieldNames, Record, Source};
+use reprint::io::{url_host, FieldNames, Record, Source};
 use reprint::Error;
 
-use super::batches::{for_each_batch, Stdin};
+use super::batches::{for_each_batch, parse_batch, Stdin};
 use super::report::Reporter;
 
 /// The site of a record: its site field when one is named, else its url's host.
@@ -48,22 +48,8 @@ pub fn learn(
         &read_bytes,
         reporter,
         |batch, reporter| {
-            let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = (0..batch.lines.len())
+            let facts: Vec<Result<PageFacts, reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                 .into_par_iter()
-                .map(|i| parse_record(batch.line(i), fields))
-                .collect();
-            // Each good record's index among the pages learned from.
-            let indices: Vec<u64> = parsed
-                .iter()
-                .map(|r| {
-                    let i = pages;
-                    pages += u64::from(r.is_ok());
-                    i
-                })
-                .collect();
-            let facts: Vec<Result<PageFacts, reprint::RecordError>> = parsed
-                .into_par_iter()
-                .zip(indices)
                 .map(|(record, index)| {
                     let record = record?;
                     let site = site_of(&record, fields);
