@@ -552,8 +552,6 @@ impl<'p> Cleaner<'p> {
                 },
             }
         };
-        // The nearest unit before and after that is evidence (headline copies are skipped).
-        let evidence = |u: usize| units.classes[u].is_some();
         // Where the page's words in play are: a unit's share of them, and the share before it.
         let in_play: Vec<f64> = sums
             .iter()
@@ -566,13 +564,34 @@ impl<'p> Cleaner<'p> {
             share_before[u] = before / total;
             before += t;
         }
-        let good = |v: usize| units.classes[v] == Some(Class::Good);
+        // For each unit, the nearest unit before and after that is evidence, and that is good:
+        // two linear sweeps.
+        let nearest = |is: &dyn Fn(usize) -> bool| {
+            let (mut before, mut after) = (vec![None; n], vec![None; n]);
+            let mut last = None;
+            for u in 0..n {
+                before[u] = last;
+                if is(u) {
+                    last = Some(u);
+                }
+            }
+            last = None;
+            for u in (0..n).rev() {
+                after[u] = last;
+                if is(u) {
+                    last = Some(u);
+                }
+            }
+            (before, after)
+        };
+        let (evidence_before, evidence_after) = nearest(&|v| units.classes[v].is_some());
+        let (good_before, good_after) = nearest(&|v| units.classes[v] == Some(Class::Good));
         units.features = (0..n)
             .map(|u| {
                 let (facts, function) = sums[u].as_ref()?;
                 let distance = |v: Option<usize>| v.map_or(10, |v| v.abs_diff(u).min(10)) as f64 / 10.0;
-                let good_before = distance((0..u).rev().find(|&v| good(v)));
-                let good_after = distance((u + 1..n).find(|&v| good(v)));
+                let good_before = distance(good_before[u]);
+                let good_after = distance(good_after[u]);
                 let unit_text = || units.members[u].iter().map(|&i| &text[slots[i].keep.clone()]);
                 let (mut words, mut capitalized) = (0usize, 0usize);
                 for line in unit_text() {
@@ -591,8 +610,7 @@ impl<'p> Cleaner<'p> {
                     ends_colon,
                     page_tokens: total,
                 };
-                let prev = (0..u).rev().find(|&v| evidence(v));
-                let next = (u + 1..n).find(|&v| evidence(v));
+                let (prev, next) = (evidence_before[u], evidence_after[u]);
                 let first = &slots[units.members[u][0]];
                 let site_share = site.map(|p| {
                     let pages = f64::from(p.pages.max(1));
