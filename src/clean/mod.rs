@@ -569,15 +569,15 @@ impl<'p> Cleaner<'p> {
         let nearest = |is: &dyn Fn(usize) -> bool| {
             let (mut before, mut after) = (vec![None; n], vec![None; n]);
             let mut last = None;
-            for u in 0..n {
-                before[u] = last;
+            for (u, slot) in before.iter_mut().enumerate() {
+                *slot = last;
                 if is(u) {
                     last = Some(u);
                 }
             }
             last = None;
-            for u in (0..n).rev() {
-                after[u] = last;
+            for (u, slot) in after.iter_mut().enumerate().rev() {
+                *slot = last;
                 if is(u) {
                     last = Some(u);
                 }
