@@ -131,6 +131,14 @@ pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>
     }
 }
 
+/// Could `bytes` hold a separator mark (menu or affix)? A few vectorized scans that most
+/// prose lines pass without a hit, instead of visiting every space.
+pub(crate) fn may_hold_marks(bytes: &[u8]) -> bool {
+    memchr::memchr3(b'|', b'-', b'/', bytes).is_some()
+        || memchr::memchr3(b'_', b':', b'>', bytes).is_some()
+        || memchr::memchr2(0xC2, 0xE2, bytes).is_some()
+}
+
 /// Does `block` end like a sentence? Closing quotes and brackets after the mark are allowed.
 pub fn ends_like_sentence(block: &str) -> bool {
     let closing = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）');
@@ -143,6 +151,9 @@ pub fn ends_like_sentence(block: &str) -> bool {
 fn count_separators(block: &str) -> u32 {
     const MARKS: &[&str] = &["|", "»", "·", "•", "›", "/", "-", "–", ">", "::"];
     let bytes = block.as_bytes();
+    if !may_hold_marks(bytes) {
+        return 0;
+    }
     memchr_iter(b' ', bytes)
         .filter(|&i| {
             let after = &bytes[i + 1..];
