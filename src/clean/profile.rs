@@ -147,7 +147,11 @@ pub(crate) fn leading_affix(block: &str) -> Option<Affix<'_>> {
 fn separators(block: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = block.as_bytes();
     // No mark byte, no separator: skip visiting every space.
-    let bytes = if super::block::may_hold_marks(bytes) { bytes } else { &[] };
+    let bytes = if super::block::may_hold_marks(bytes) {
+        bytes
+    } else {
+        &[]
+    };
     memchr::memchr_iter(b' ', bytes).filter_map(move |i| separator_at(bytes, i).map(|len| (i, len)))
 }
 
