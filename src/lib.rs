@@ -45,6 +45,7 @@ pub mod date;
 pub mod dedup;
 pub mod detector;
 pub mod error;
+pub mod eval;
 pub mod io;
 pub mod lsh;
 pub mod minhash;

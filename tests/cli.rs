@@ -473,3 +473,73 @@ fn clean_output_does_not_depend_on_thread_count() {
     assert!(outputs[0] == outputs[1] && outputs[1] == outputs[2]);
     assert_eq!(lines(&outputs[0]).len(), 1000);
 }
+
+/// `reprint eval` prints what the reference scorers print on the fixtures in `tests/eval/`
+/// (ids of both JSON types, null and numeric clusters, missing and extra predictions, a
+/// repeated gold id, Unicode text). The expected lines were printed by
+/// `shared/eval/dedup_score.py` and `clean_score.py`; when those scripts and python3 are
+/// present, they are run again and must agree.
+#[test]
+fn eval_agrees_with_the_reference_scorers() {
+    let fixture = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(name);
+    let cases = [
+        (
+            "dedup",
+            "dedup.truth.jsonl",
+            "dedup.pred.jsonl",
+            "dedup_score.py",
+            r#"{"docs": 8, "true_pairs": 5, "pred_pairs": 4, "pair_precision": 0.5, "pair_recall": 0.4, "pair_f1": 0.4444, "ari": 0.3396}"#,
+        ),
+        (
+            "clean",
+            "clean.gold.jsonl",
+            "clean.pred.jsonl",
+            "clean_score.py",
+            r#"{"docs": 6, "macro_p": 0.55, "macro_r": 0.7556, "macro_f1": 0.5562, "micro_p": 0.7273, "micro_r": 0.7059, "micro_f1": 0.7164}"#,
+        ),
+    ];
+    for (task, truth, pred, script, expected) in cases {
+        let (truth, pred) = (fixture(truth), fixture(pred));
+        let run = reprint(
+            &[
+                "eval",
+                task,
+                "--truth",
+                truth.to_str().unwrap(),
+                "--pred",
+                pred.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let got = String::from_utf8(run.stdout).unwrap();
+        assert_eq!(got.trim(), expected, "{task}");
+        let reference = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/eval")
+            .join(script);
+        if reference.exists() {
+            if let Ok(out) = Command::new("python3").arg(&reference).arg(&truth).arg(&pred).output() {
+                if out.status.success() {
+                    assert_eq!(
+                        String::from_utf8_lossy(&out.stdout).trim(),
+                        got.trim(),
+                        "{task} vs {script}"
+                    );
+                }
+            }
+        }
+    }
+    let run = reprint(
+        &[
+            "eval",
+            "clean",
+            "--truth",
+            "corpora/bad-lines.jsonl",
+            "--pred",
+            "corpora/mini.jsonl",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bad-lines.jsonl:"), "{}", run.stderr);
+}

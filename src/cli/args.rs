@@ -30,6 +30,40 @@ pub enum Command {
     /// Writes every input record with "body", "title" and "removed" added. Site profiles are
     /// learned from all pages of the input first (or loaded with --use-profiles).
     Clean(CleanArgs),
+    /// Score results against ground truth (as shared/eval's dedup_score.py and
+    /// clean_score.py count, printing the same JSON).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Pairwise precision, recall, F1 and adjusted Rand index of a clustering
+    /// ({"id", "cluster"} per line in both files; a document missing from --pred is a singleton).
+    Dedup {
+        #[arg(long, value_name = "FILE")]
+        truth: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        pred: PathBuf,
+        #[arg(long, default_value = "cluster", value_name = "NAME")]
+        truth_field: String,
+        #[arg(long, default_value = "cluster", value_name = "NAME")]
+        pred_field: String,
+    },
+    /// Token-level precision, recall and F1 (macro and micro) of recovered bodies against gold
+    /// bodies (a document missing from --pred counts as an empty body).
+    Clean {
+        #[arg(long, value_name = "FILE")]
+        truth: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        pred: PathBuf,
+        #[arg(long, default_value = "body", value_name = "NAME")]
+        truth_field: String,
+        #[arg(long, default_value = "body", value_name = "NAME")]
+        pred_field: String,
+        #[arg(long, default_value = "id", value_name = "NAME")]
+        id_field: String,
+    },
 }
 
 /// Which member of a cluster survives.

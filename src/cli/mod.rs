@@ -5,6 +5,7 @@ mod args;
 mod batches;
 mod clean;
 mod dedup;
+mod eval;
 mod learn;
 mod report;
 mod scan;
@@ -41,6 +42,7 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        args::Command::Eval(command) => eval::run(command),
         args::Command::Clean(a) => match a.resolve() {
             Ok(run) => clean::run(&run),
             Err(msg) => {
