@@ -6,12 +6,49 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use reprint::clean::{Cleaner, Page, Profiles};
 use reprint::dedup::cluster;
-use reprint::io::{parse_record, FieldNames};
+use reprint::io::{parse_record, url_host, FieldNames};
 use reprint::{Config, MinHasher, Scratch, SignatureTable, Survivor};
 
-/// Clusters in `corpora/sample.jsonl` at the default settings (see corpora/README.md).
+/// Clusters in `corpora/sample.jsonl` at the default settings, texts signed as they are
+/// (`dedup --raw`).
 const SAMPLE_CLUSTERS: usize = 794;
+/// The same with recovered bodies signed (`dedup`, the default).
+const SAMPLE_CLUSTERS_BODIES: usize = 667;
+
+/// One page of the sample: text, title, site.
+struct SamplePage {
+    text: String,
+    title: Option<String>,
+    site: Option<String>,
+}
+
+impl SamplePage {
+    fn page(&self) -> Page<'_> {
+        Page {
+            text: &self.text,
+            title: self.title.as_deref(),
+            site: self.site.as_deref(),
+        }
+    }
+}
+
+fn sample_pages() -> Vec<SamplePage> {
+    let (raw, _) = sample();
+    let fields = FieldNames::default();
+    raw.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let r = parse_record(l, &fields).expect("the sample parses");
+            SamplePage {
+                text: r.text.into_owned(),
+                title: r.title.map(|t| t.into_owned()),
+                site: r.url.as_deref().and_then(url_host).map(|h| h.into_owned()),
+            }
+        })
+        .collect()
+}
 
 fn sample() -> (Vec<u8>, Vec<String>) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/sample.jsonl");
@@ -74,6 +111,16 @@ fn stages(c: &mut Criterion) {
         })
     });
 
+    let pages = sample_pages();
+    group.bench_function("learn_profiles", |b| {
+        b.iter(|| Profiles::learn(pages.iter().map(SamplePage::page)).sites())
+    });
+    let profiles = Profiles::learn(pages.iter().map(SamplePage::page));
+    group.bench_function("clean_one_thread", |b| {
+        let cleaner = Cleaner::new(&profiles);
+        b.iter(|| pages.iter().map(|p| cleaner.clean(&p.page()).body.len()).sum::<usize>())
+    });
+
     let table = sign_all(&hasher, &texts);
     let facts = vec![Survivor::default(); texts.len()];
     group.throughput(Throughput::Elements(texts.len() as u64));
@@ -102,6 +149,39 @@ fn end_to_end(c: &mut Criterion) {
             let facts = vec![Survivor::default(); texts.len()];
             let clusters = cluster(&table, &facts, &config).0;
             assert_eq!(clusters.count(), SAMPLE_CLUSTERS, "the sample's cluster count changed");
+        })
+    });
+    let pages = sample_pages();
+    group.bench_function("learn_clean_sign_cluster", |b| {
+        b.iter(|| {
+            let profiles = Profiles::learn(pages.iter().map(SamplePage::page));
+            let cleaner = Cleaner::new(&profiles);
+            let bodies: Vec<String> = pages
+                .iter()
+                .map(|p| {
+                    let body = cleaner.clean(&p.page()).body;
+                    if body.is_empty() {
+                        p.text.clone()
+                    } else {
+                        body
+                    }
+                })
+                .collect();
+            let table = sign_all(&hasher, &bodies);
+            let facts: Vec<Survivor> = bodies
+                .iter()
+                .map(|b| Survivor {
+                    len_bytes: b.len() as u64,
+                    date: None,
+                })
+                .collect();
+            let clusters = cluster(&table, &facts, &config).0;
+            assert_eq!(
+                clusters.count(),
+                SAMPLE_CLUSTERS_BODIES,
+                "the sample's cluster count changed: {}",
+                clusters.count()
+            );
         })
     });
     group.finish();
