@@ -43,6 +43,16 @@ static ASCII_WORD: [u8; 128] = {
     table
 };
 
+/// The lowercase form of ASCII byte `b` when it is a word byte (`a-z`, `0-9`, `_`, after
+/// lowercasing), else `None`. `b` must be below 0x80.
+#[inline]
+pub(crate) fn ascii_word_byte(b: u8) -> Option<u8> {
+    match ASCII_WORD[usize::from(b)] {
+        SEPARATOR => None,
+        lower => Some(lower),
+    }
+}
+
 /// Is `c` one of the characters that form a token on their own (Han, Kana, Hangul)?
 #[inline]
 pub fn is_cjk_token_char(c: char) -> bool {

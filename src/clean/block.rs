@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use memchr::memchr_iter;
 
-use crate::shingle::shingle_hash;
 use crate::text::{for_each_token, is_cjk_token_char, token_hash};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// One line of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,49 +75,103 @@ pub struct BlockFacts {
 #[derive(Default)]
 pub struct TokenScratch {
     buf: Vec<u8>,
-    masked: Vec<u8>,
-    shapes: Vec<u64>,
+    /// The normalized block: its tokens joined by single spaces.
+    norm: Vec<u8>,
+    /// The same with each run of digits as one `0`.
+    shape: Vec<u8>,
+}
+
+/// The seed of block and shape hashes (XXH3-64 of the normalized block). Part of the saved
+/// profile format.
+pub const BLOCK_SEED: u64 = 0x424c_4f43_4b31_3131; // "BLOCK111"
+
+/// Append `token` to the normalized block and its shape.
+#[inline]
+fn push_norm(norm: &mut Vec<u8>, shape: &mut Vec<u8>, token: &[u8]) {
+    if !norm.is_empty() {
+        norm.push(b' ');
+        shape.push(b' ');
+    }
+    norm.extend_from_slice(token);
+    for (i, &b) in token.iter().enumerate() {
+        if !b.is_ascii_digit() {
+            shape.push(b);
+        } else if i == 0 || !token[i - 1].is_ascii_digit() {
+            shape.push(b'0');
+        }
+    }
+}
+
+/// The block's hash and shape hash (as [`facts_into`] computes them), or `None` for a block
+/// without tokens. ASCII blocks take a byte loop that hashes no token on its own: the learning
+/// pass needs only these keys for most blocks.
+pub fn block_keys(block: &str, scratch: &mut TokenScratch) -> Option<(u64, u64)> {
+    let TokenScratch { buf, norm, shape } = scratch;
+    norm.clear();
+    shape.clear();
+    if block.is_ascii() {
+        let mut in_token = false;
+        let mut prev_digit = false;
+        for &b in block.as_bytes() {
+            match crate::text::ascii_word_byte(b) {
+                Some(lower) => {
+                    if !in_token && !norm.is_empty() {
+                        norm.push(b' ');
+                        shape.push(b' ');
+                    }
+                    let digit = lower.is_ascii_digit();
+                    norm.push(lower);
+                    if !digit {
+                        shape.push(lower);
+                    } else if !(in_token && prev_digit) {
+                        shape.push(b'0');
+                    }
+                    in_token = true;
+                    prev_digit = digit;
+                }
+                None => in_token = false,
+            }
+        }
+    } else {
+        for_each_token(block, buf, |token| push_norm(norm, shape, token));
+    }
+    (!norm.is_empty()).then(|| {
+        (
+            xxh3_64_with_seed(norm, BLOCK_SEED),
+            xxh3_64_with_seed(shape, BLOCK_SEED),
+        )
+    })
 }
 
 /// Compute the facts of `block` and append its token hashes to `tokens`.
 pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>) -> BlockFacts {
     let start = tokens.len();
-    let TokenScratch { buf, masked, shapes } = scratch;
-    shapes.clear();
+    let TokenScratch { buf, norm, shape } = scratch;
+    norm.clear();
+    shape.clear();
     let mut digit_tokens = 0;
     let mut cjk_tokens = 0;
     for_each_token(block, buf, |token| {
-        let hash = token_hash(token);
-        tokens.push(hash);
+        tokens.push(token_hash(token));
+        push_norm(norm, shape, token);
         if token.iter().any(u8::is_ascii_digit) {
             digit_tokens += 1;
-            // Each run of digits becomes one `0`: "1983" and "77" have the same shape.
-            masked.clear();
-            for (i, &b) in token.iter().enumerate() {
-                let digit = b.is_ascii_digit();
-                if !digit {
-                    masked.push(b);
-                } else if i == 0 || !token[i - 1].is_ascii_digit() {
-                    masked.push(b'0');
-                }
-            }
-            shapes.push(token_hash(masked));
-        } else {
+        } else if token.len() >= 3
+            && token[0] >= 0xE0
+            && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char))
+        {
             // A CJK token is one character of three or four bytes (lead byte 0xE0 or more).
-            if token.len() >= 3
-                && token[0] >= 0xE0
-                && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char))
-            {
-                cjk_tokens += 1;
-            }
-            shapes.push(hash);
+            cjk_tokens += 1;
         }
     });
     let own = &tokens[start..];
     let (hash, shape) = if own.is_empty() {
         (0, 0)
     } else {
-        (shingle_hash(own), shingle_hash(shapes))
+        (
+            xxh3_64_with_seed(norm, BLOCK_SEED),
+            xxh3_64_with_seed(shape, BLOCK_SEED),
+        )
     };
     BlockFacts {
         hash,
@@ -178,6 +232,18 @@ mod tests {
         assert_eq!(blanks, [false, true, false, true]);
         assert!(segment("").is_empty());
         assert!(segment("\n \n\t").is_empty());
+    }
+
+    proptest::proptest! {
+        /// The byte loop for ASCII blocks and the token path agree on every key.
+        #[test]
+        fn block_keys_agree_with_facts(block in "[ -~]{0,60}|[a-zA-Z0-9 ,.:/|_-]{0,80}") {
+            let mut scratch = TokenScratch::default();
+            let mut tokens = Vec::new();
+            let f = facts_into(&block, &mut scratch, &mut tokens);
+            let keys = block_keys(&block, &mut scratch);
+            proptest::prop_assert_eq!(keys, (f.tokens > 0).then_some((f.hash, f.shape)));
+        }
     }
 
     #[test]

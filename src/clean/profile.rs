@@ -17,14 +17,14 @@
 use ahash::{AHashMap, AHashSet};
 use serde::{Deserialize, Serialize};
 
-use super::block::{facts_into, segment, TokenScratch};
+use super::block::{block_keys, facts_into, segment, TokenScratch};
 use super::Page;
 use crate::text::TOKEN_SEED;
 
 /// The `format` field of saved profiles.
 pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
 /// The version of the saved profile format. Bump it when the meaning of any field changes.
-pub const PROFILE_VERSION: u32 = 1;
+pub const PROFILE_VERSION: u32 = 2;
 /// Function words kept per script class (words; Han/Kana/Hangul characters).
 const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
@@ -72,19 +72,28 @@ impl PageFacts {
         let mut words: Vec<(u64, bool)> = Vec::new();
         for block in segment(page.text) {
             let text = &page.text[block.span];
-            tokens.clear();
-            let f = facts_into(text, &mut scratch, &mut tokens);
-            if f.tokens == 0 {
-                continue;
+            if count_words {
+                tokens.clear();
+                let f = facts_into(text, &mut scratch, &mut tokens);
+                if f.tokens == 0 {
+                    continue;
+                }
+                facts.blocks.push(f.hash);
+                facts.shapes.push(f.shape);
+                if f.tokens >= SENTENCE_MIN_TOKENS && f.sentence_end {
+                    let cjk = f.cjk_tokens * 2 > f.tokens;
+                    words.extend(tokens.iter().map(|&t| (t, cjk)));
+                }
+            } else {
+                // Only the keys: no token is hashed on its own.
+                let Some((hash, shape)) = block_keys(text, &mut scratch) else {
+                    continue;
+                };
+                facts.blocks.push(hash);
+                facts.shapes.push(shape);
             }
-            facts.blocks.push(f.hash);
-            facts.shapes.push(f.shape);
             for affix in [trailing_affix(text), leading_affix(text)].into_iter().flatten() {
                 facts.affixes.push(affix_key(affix.text, affix.side, &mut scratch));
-            }
-            if count_words && f.tokens >= SENTENCE_MIN_TOKENS && f.sentence_end {
-                let cjk = f.cjk_tokens * 2 > f.tokens;
-                words.extend(tokens.iter().map(|&t| (t, cjk)));
             }
         }
         for v in [&mut facts.blocks, &mut facts.shapes, &mut facts.affixes] {
@@ -575,7 +584,7 @@ mod tests {
         let profiles = Profiles::learn(["Home\nA b c d\n", "Home\nE f g h\n"].iter().map(|t| page(t, "a.com")));
         let json = profiles.to_json();
         assert_eq!(Profiles::from_json(&json).unwrap(), profiles);
-        let old = json.replace("\"version\":1", "\"version\":0");
+        let old = json.replace("\"version\":2", "\"version\":0");
         assert!(Profiles::from_json(&old).unwrap_err().contains("version 0"));
         assert!(Profiles::from_json("{}")
             .unwrap_err()
