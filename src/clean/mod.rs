@@ -40,7 +40,7 @@ mod unit;
 use std::fmt;
 use std::ops::Range;
 
-pub use block::{segment, Block};
+pub use block::{segment, Block, BLOCK_SEED};
 pub use profile::{
     Learner, PageFacts, Profiles, SiteProfile, INFERRED_SITE, PROFILE_FORMAT, PROFILE_VERSION, WORDS_ALL_PAGES,
     WORDS_SAMPLE,
