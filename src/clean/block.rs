@@ -85,14 +85,19 @@ pub struct TokenScratch {
 /// profile format.
 pub const BLOCK_SEED: u64 = 0x424c_4f43_4b31_3131; // "BLOCK111"
 
-/// Append `token` to the normalized block and its shape.
+/// Append `token` to the normalized block and its shape; `has_digit` says whether it holds
+/// an ASCII digit (a token without one is its own shape).
 #[inline]
-fn push_norm(norm: &mut Vec<u8>, shape: &mut Vec<u8>, token: &[u8]) {
+fn push_norm(norm: &mut Vec<u8>, shape: &mut Vec<u8>, token: &[u8], has_digit: bool) {
     if !norm.is_empty() {
         norm.push(b' ');
         shape.push(b' ');
     }
     norm.extend_from_slice(token);
+    if !has_digit {
+        shape.extend_from_slice(token);
+        return;
+    }
     for (i, &b) in token.iter().enumerate() {
         if !b.is_ascii_digit() {
             shape.push(b);
@@ -133,7 +138,9 @@ pub fn block_keys(block: &str, scratch: &mut TokenScratch) -> Option<(u64, u64)>
             }
         }
     } else {
-        for_each_token(block, buf, |token| push_norm(norm, shape, token));
+        for_each_token(block, buf, |token| {
+            push_norm(norm, shape, token, token.iter().any(u8::is_ascii_digit))
+        });
     }
     (!norm.is_empty()).then(|| {
         (
@@ -153,8 +160,9 @@ pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>
     let mut cjk_tokens = 0;
     for_each_token(block, buf, |token| {
         tokens.push(token_hash(token));
-        push_norm(norm, shape, token);
-        if token.iter().any(u8::is_ascii_digit) {
+        let has_digit = token.iter().any(u8::is_ascii_digit);
+        push_norm(norm, shape, token, has_digit);
+        if has_digit {
             digit_tokens += 1;
         } else if token.len() >= 3
             && token[0] >= 0xE0
