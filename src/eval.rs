@@ -151,6 +151,71 @@ pub fn token_scores(gold: &[(String, String)], pred: &AHashMap<String, String>) 
     }
 }
 
+/// The scorer's tokens of `text` in order: lowercase runs of word characters (letters,
+/// digits, `_`), as `\w+` finds them.
+pub fn word_tokens(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The set of `k`-token shingles of `tokens` (a text shorter than `k` tokens has one shingle:
+/// all its tokens; an empty text none), each as a 64-bit hash of its space-joined tokens.
+pub fn shingle_set(tokens: &[String], k: usize) -> Vec<u64> {
+    let hash = |w: &[String]| xxhash_rust::xxh3::xxh3_64(w.join(" ").as_bytes());
+    let mut set: Vec<u64> = if tokens.is_empty() {
+        Vec::new()
+    } else if tokens.len() < k {
+        vec![hash(tokens)]
+    } else {
+        tokens.windows(k).map(hash).collect()
+    };
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// Every pair of documents whose shingle sets have Jaccard similarity at least `min`, exactly
+/// (no sketching): an inverted index from shingle to documents, and per document the
+/// intersection counts with every later document it shares a shingle with. Pairs come as
+/// `(i, j, jaccard)` with `i < j`, sorted. Runs on the rayon pool; the result does not depend
+/// on the thread count.
+pub fn exact_pairs(sets: &[Vec<u64>], min: f64) -> Vec<(u32, u32, f64)> {
+    use rayon::prelude::*;
+    let mut postings: AHashMap<u64, Vec<u32>> = AHashMap::new();
+    for (d, set) in sets.iter().enumerate() {
+        for &s in set {
+            postings.entry(s).or_default().push(d as u32);
+        }
+    }
+    (0..sets.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut shared: AHashMap<u32, u32> = AHashMap::new();
+            for s in &sets[i] {
+                for &j in &postings[s] {
+                    if j as usize > i {
+                        *shared.entry(j).or_insert(0) += 1;
+                    }
+                }
+            }
+            let mut found: Vec<(u32, u32, f64)> = shared
+                .into_iter()
+                .filter_map(|(j, n)| {
+                    let union = sets[i].len() + sets[j as usize].len() - n as usize;
+                    let jaccard = f64::from(n) / union as f64;
+                    (jaccard >= min).then_some((i as u32, j, jaccard))
+                })
+                .collect();
+            found.sort_unstable_by_key(|p| p.1);
+            found
+        })
+        .flatten()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +239,36 @@ mod tests {
         // Missing predictions are singletons, never one shared cluster.
         let none = pair_scores(&truth, &AHashMap::new());
         assert_eq!((none.pred_pairs, none.precision, none.recall), (0, 1.0, 0.0));
+    }
+
+    #[test]
+    fn exact_pairs_agree_with_all_pairs() {
+        let texts = [
+            "the storm closed the coast road on monday and the town said",
+            "The storm closed the coast road on Monday, and the town said so",
+            "a different text about the harvest festival in the valley",
+            "short",
+            "",
+            "the storm closed the coast road on monday and the town said",
+        ];
+        let sets: Vec<Vec<u64>> = texts.iter().map(|t| shingle_set(&word_tokens(t), 5)).collect();
+        let fast = exact_pairs(&sets, 0.3);
+        let mut naive = Vec::new();
+        for i in 0..sets.len() {
+            for j in i + 1..sets.len() {
+                let a: std::collections::BTreeSet<_> = sets[i].iter().collect();
+                let b: std::collections::BTreeSet<_> = sets[j].iter().collect();
+                let inter = a.intersection(&b).count();
+                let union = a.union(&b).count();
+                if union > 0 && inter as f64 / union as f64 >= 0.3 {
+                    naive.push((i as u32, j as u32, inter as f64 / union as f64));
+                }
+            }
+        }
+        assert_eq!(fast, naive);
+        assert!(fast.iter().any(|&(i, j, s)| (i, j) == (0, 5) && s == 1.0));
+        assert_eq!(shingle_set(&word_tokens("a b"), 5).len(), 1);
+        assert!(shingle_set(&[], 5).is_empty());
     }
 
     #[test]

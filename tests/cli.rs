@@ -543,3 +543,48 @@ fn eval_agrees_with_the_reference_scorers() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("bad-lines.jsonl:"), "{}", run.stderr);
 }
+
+/// `reprint eval exact` finds the pairs `shared/eval/exact_pairs.py` finds, with the same
+/// similarities (it orders pairs by (i, j); the script by its sparse product). The expected
+/// rows were written by the script; when it and numpy/scipy are present it runs again.
+#[test]
+fn eval_exact_agrees_with_the_reference_oracle() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pairs.tsv");
+    let run = reprint(
+        &[
+            "eval",
+            "exact",
+            "corpora/mini.jsonl",
+            out.to_str().unwrap(),
+            "--min",
+            "0.3",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = std::fs::read_to_string(&out).unwrap();
+    let sorted = |s: &str| {
+        let mut rows: Vec<String> = s.lines().map(str::to_owned).collect();
+        rows.sort();
+        rows
+    };
+    let expected = "# exact word-5-shingle jaccard >= 0.3; field=text; docs=60\n\
+                    4\t45\t0.8367\n4\t11\t0.8524\n11\t45\t0.8227\n33\t37\t0.8986\n";
+    assert_eq!(sorted(&got), sorted(expected));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/exact_pairs.py");
+    let has_numpy = Command::new("python3")
+        .args(["-c", "import numpy, scipy"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if script.exists() && has_numpy {
+        let reference = dir.path().join("reference.tsv");
+        let status = Command::new("python3")
+            .arg(&script)
+            .args(["corpora/mini.jsonl", reference.to_str().unwrap(), "--min", "0.3"])
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+        assert_eq!(sorted(&got), sorted(&std::fs::read_to_string(&reference).unwrap()));
+    }
+}

@@ -64,6 +64,23 @@ pub enum EvalCommand {
         #[arg(long, default_value = "id", value_name = "NAME")]
         id_field: String,
     },
+    /// The exact all-pairs Jaccard join over word shingles (no sketching), the oracle for
+    /// LSH recall: writes `i<TAB>j<TAB>jaccard` (0-based line numbers, i < j) as
+    /// shared/eval/exact_pairs.py does.
+    Exact {
+        /// JSONL input.
+        input: PathBuf,
+        /// Output TSV.
+        output: PathBuf,
+        #[arg(long, default_value = "text", value_name = "NAME")]
+        field: String,
+        /// Tokens per shingle.
+        #[arg(long, default_value_t = 5, value_name = "K")]
+        k: usize,
+        /// Smallest Jaccard similarity written.
+        #[arg(long, default_value_t = 0.5, value_name = "F")]
+        min: f64,
+    },
 }
 
 /// Which member of a cluster survives.

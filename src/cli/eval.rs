@@ -5,7 +5,7 @@ use std::path::Path;
 
 use ahash::AHashMap;
 use anyhow::Context;
-use reprint::eval::{pair_scores, token_scores};
+use reprint::eval::{exact_pairs, pair_scores, shingle_set, token_scores, word_tokens};
 
 use super::args::EvalCommand;
 use super::Outcome;
@@ -50,8 +50,51 @@ pub fn run(command: &EvalCommand) -> anyhow::Result<Outcome> {
                 ("micro_f1", round(s.micro_f1)),
             ])
         }
+        EvalCommand::Exact {
+            input,
+            output,
+            field,
+            k,
+            min,
+        } => return exact(input, output, field, *k, *min),
     };
     println!("{json}");
+    Ok(Outcome::Success)
+}
+
+/// `reprint eval exact`: every pair at or above `min`, as exact_pairs.py writes them.
+fn exact(input: &Path, output: &Path, field: &str, k: usize, min: f64) -> anyhow::Result<Outcome> {
+    anyhow::ensure!(k >= 1, "--k must be at least 1");
+    anyhow::ensure!((0.0..=1.0).contains(&min), "--min must be between 0 and 1");
+    let text = std::fs::read_to_string(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let mut sets = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let record: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{}:{}: not a JSON object", input.display(), i + 1))?;
+        let body = record.get(field).and_then(|v| v.as_str()).unwrap_or("");
+        sets.push(shingle_set(&word_tokens(body), k));
+    }
+    let pairs = exact_pairs(&sets, min);
+    let mut out = reprint::io::Output::create(Some(output))?;
+    let mut write = || -> std::io::Result<()> {
+        use std::io::Write;
+        writeln!(
+            out,
+            "# exact word-{k}-shingle jaccard >= {min}; field={field}; docs={}",
+            sets.len()
+        )?;
+        for (i, j, s) in &pairs {
+            writeln!(out, "{i}\t{j}\t{s:.4}")?;
+        }
+        Ok(())
+    };
+    write().map_err(|e| reprint::Error::io(output, e))?;
+    out.commit()?;
+    eprintln!(
+        "reprint: {} documents, {} pairs with Jaccard >= {min}",
+        sets.len(),
+        pairs.len()
+    );
     Ok(Outcome::Success)
 }
 
