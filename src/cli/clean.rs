@@ -115,11 +115,7 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
                 }
                 // A learning pass reported bad records already.
                 Err(_) if learned_here => {}
-                Err(reason) => reporter.record_error(Error::Record {
-                    path: path.to_path_buf(),
-                    line: *line,
-                    reason,
-                })?,
+                Err(reason) => reporter.bad_record(path, *line, reason)?,
             }
         }
         Ok(())

@@ -60,11 +60,7 @@ pub fn learn(
             for ((line, _), result) in batch.lines.iter().zip(facts) {
                 match result {
                     Ok(facts) => learner.add(facts),
-                    Err(reason) => reporter.record_error(Error::Record {
-                        path: path.to_path_buf(),
-                        line: *line,
-                        reason,
-                    })?,
+                    Err(reason) => reporter.bad_record(path, *line, reason)?,
                 }
             }
             Ok(())

@@ -60,6 +60,15 @@ impl Reporter {
         Ok(())
     }
 
+    /// Record `line` of `path` could not be read for `reason`: as [`Reporter::record_error`].
+    pub fn bad_record(&mut self, path: &std::path::Path, line: u64, reason: reprint::RecordError) -> Result<(), Error> {
+        self.record_error(Error::Record {
+            path: path.to_path_buf(),
+            line,
+            reason,
+        })
+    }
+
     /// An input that could not be opened or read to its end.
     pub fn file_error(&mut self, error: Error) -> Result<(), Error> {
         self.record_error(error)

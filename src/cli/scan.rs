@@ -103,11 +103,7 @@ fn sign_batch(
             Err(reason) => {
                 scan.slot_doc.push(SKIPPED);
                 if settings.report_errors {
-                    reporter.record_error(Error::Record {
-                        path: path.to_path_buf(),
-                        line: *line_no,
-                        reason: reason.clone(),
-                    })?;
+                    reporter.bad_record(path, *line_no, reason.clone())?;
                 }
                 continue;
             }
