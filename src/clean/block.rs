@@ -156,6 +156,10 @@ pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>
     let TokenScratch { buf, norm, shape } = scratch;
     norm.clear();
     shape.clear();
+    // The normalized forms are about as long as the block: grow once, not per token.
+    norm.reserve(block.len());
+    shape.reserve(block.len());
+    tokens.reserve(block.len() / 4);
     let mut digit_tokens = 0;
     let mut cjk_tokens = 0;
     for_each_token(block, buf, |token| {
