@@ -11,6 +11,10 @@
 //! classified on the slow path. [`normalize_into`] spells out the same tokens as text, for
 //! people and tests; both paths agree by construction (a property test checks it).
 
+mod scan;
+
+use std::ops::Range;
+
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The seed of [`token_hash`]. Part of the persisted format: changing it changes every
@@ -56,7 +60,10 @@ pub(crate) fn ascii_word_byte(b: u8) -> Option<u8> {
 /// Is `c` one of the characters that form a token on their own (Han, Kana, Hangul)?
 #[inline]
 pub fn is_cjk_token_char(c: char) -> bool {
-    matches!(c as u32,
+    let c = c as u32;
+    // The unified ideographs first: most CJK text is in them.
+    (0x4E00..=0x9FFF).contains(&c)
+        || matches!(c,
         0x1100..=0x11FF       // Hangul Jamo
         | 0x2E80..=0x2FDF     // CJK and Kangxi radicals
         | 0x3005 | 0x3007 | 0x3021..=0x3029 | 0x3038..=0x303B
@@ -64,7 +71,6 @@ pub fn is_cjk_token_char(c: char) -> bool {
         | 0x3130..=0x318F     // Hangul compatibility Jamo
         | 0x31F0..=0x31FF     // Katakana phonetic extensions
         | 0x3400..=0x4DBF     // CJK extension A
-        | 0x4E00..=0x9FFF     // CJK unified ideographs
         | 0xA960..=0xA97F     // Hangul Jamo extended A
         | 0xAC00..=0xD7FF     // Hangul syllables, Jamo extended B
         | 0xF900..=0xFAFF     // CJK compatibility ideographs
@@ -111,47 +117,112 @@ fn push_lower(buf: &mut Vec<u8>, c: char) {
 /// `buf` is caller-owned scratch; its contents on return are unspecified.
 #[inline]
 pub fn for_each_token(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8])) {
-    buf.clear();
+    for_each_token_span(text, buf, |token, _| emit(token));
+}
+
+/// Walk the tokens of `text` as [`for_each_token`] does, with each token's byte span in
+/// `text` (from its first byte to the end of its last character).
+///
+/// ASCII words take the fast path: vector scans find where a word starts and ends
+/// ([`scan`]), and a word without capitals is handed on as a slice of `text`, uncopied. Any
+/// other character is decoded and classified one at a time.
+#[inline]
+pub fn for_each_token_span(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8], Range<usize>)) {
     let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut window = scan::Window::new(bytes);
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            let lower = ASCII_WORD[b as usize];
-            if lower != SEPARATOR {
-                buf.push(lower);
-            } else if !buf.is_empty() {
-                emit(buf);
+    loop {
+        i = window.skip_separators(i);
+        if i >= len {
+            return;
+        }
+        if bytes[i] < 0x80 {
+            let (end, capital) = window.word_end(i);
+            if end < len && bytes[end] >= 0x80 && matches!(classify(decode(bytes, end).0), CharClass::Word) {
+                // A word that goes on past ASCII ("cafe\u{301}", "naïve").
                 buf.clear();
+                lower_ascii_into(buf, &bytes[i..end]);
+                i = finish_word(bytes, end, i, buf, &mut emit);
+            } else if capital {
+                buf.clear();
+                lower_ascii_into(buf, &bytes[i..end]);
+                emit(buf, i..end);
+                i = end;
+            } else {
+                emit(&bytes[i..end], i..end);
+                i = end;
             }
-            i += 1;
             continue;
         }
-        // Slow path: decode one character. `text` is a str, so `i` is a char boundary.
-        let c = text[i..].chars().next().expect("i is a char boundary inside text");
-        let width = c.len_utf8();
+        let (c, width) = decode(bytes, i);
         match classify(c) {
-            CharClass::Word => push_lower(buf, c),
-            CharClass::Separator => {
-                if !buf.is_empty() {
-                    emit(buf);
-                    buf.clear();
-                }
-            }
+            CharClass::Separator => i += width,
             CharClass::Single => {
-                if !buf.is_empty() {
-                    emit(buf);
-                    buf.clear();
-                }
-                emit(&bytes[i..i + width]);
+                emit(&bytes[i..i + width], i..i + width);
+                i += width;
+            }
+            CharClass::Word => {
+                buf.clear();
+                push_lower(buf, c);
+                i = finish_word(bytes, i + width, i, buf, &mut emit);
             }
         }
-        i += width;
     }
-    if !buf.is_empty() {
-        emit(buf);
-        buf.clear();
+}
+
+/// The slow path of one word: `buf` holds the lowercased word from `start` up to `from`;
+/// take word characters up to the next separator or single-character token, emit the word,
+/// and return where it ends.
+fn finish_word(
+    bytes: &[u8],
+    mut from: usize,
+    start: usize,
+    buf: &mut Vec<u8>,
+    emit: &mut impl FnMut(&[u8], Range<usize>),
+) -> usize {
+    while from < bytes.len() {
+        let b = bytes[from];
+        if b < 0x80 {
+            match ASCII_WORD[usize::from(b)] {
+                SEPARATOR => break,
+                lower => buf.push(lower),
+            }
+            from += 1;
+            continue;
+        }
+        let (c, width) = decode(bytes, from);
+        if !matches!(classify(c), CharClass::Word) {
+            break;
+        }
+        push_lower(buf, c);
+        from += width;
     }
+    emit(buf, start..from);
+    from
+}
+
+/// Append the lowercase form of ASCII word bytes.
+#[inline]
+fn lower_ascii_into(buf: &mut Vec<u8>, word: &[u8]) {
+    buf.extend(word.iter().map(u8::to_ascii_lowercase));
+}
+
+/// The character starting at `bytes[i]` (a lead byte of valid UTF-8: `bytes` is a `str`'s)
+/// and its width in bytes.
+#[inline]
+fn decode(bytes: &[u8], i: usize) -> (char, usize) {
+    let b0 = u32::from(bytes[i]);
+    let cont = |k: usize| u32::from(bytes[i + k]) & 0x3F;
+    let (code, width) = if b0 < 0xE0 {
+        (((b0 & 0x1F) << 6) | cont(1), 2)
+    } else if b0 < 0xF0 {
+        (((b0 & 0x0F) << 12) | (cont(1) << 6) | cont(2), 3)
+    } else {
+        (((b0 & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3), 4)
+    };
+    // Valid UTF-8 decodes to a valid scalar value; the fallback is never taken.
+    (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), width)
 }
 
 /// Append the hash of every token of `text` to `out` (cleared first).
@@ -196,6 +267,66 @@ pub fn tokens(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The naive twin of [`for_each_token_span`]: every character decoded and classified.
+    fn naive_tokens(text: &str) -> Vec<(Vec<u8>, Range<usize>)> {
+        let mut out = Vec::new();
+        let mut word: Option<(Vec<u8>, usize)> = None;
+        for (i, c) in text.char_indices() {
+            let class = if c.is_ascii() {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    CharClass::Word
+                } else {
+                    CharClass::Separator
+                }
+            } else {
+                classify(c)
+            };
+            match class {
+                CharClass::Word => {
+                    let (bytes, _) = word.get_or_insert_with(|| (Vec::new(), i));
+                    push_lower(bytes, c);
+                }
+                CharClass::Separator | CharClass::Single => {
+                    if let Some((bytes, start)) = word.take() {
+                        out.push((bytes, start..i));
+                    }
+                    if matches!(class, CharClass::Single) {
+                        out.push((c.to_string().into_bytes(), i..i + c.len_utf8()));
+                    }
+                }
+            }
+        }
+        if let Some((bytes, start)) = word.take() {
+            out.push((bytes, start..text.len()));
+        }
+        out
+    }
+
+    fn fast_tokens(text: &str) -> Vec<(Vec<u8>, Range<usize>)> {
+        let mut out = Vec::new();
+        for_each_token_span(text, &mut Vec::new(), |t, span| out.push((t.to_vec(), span)));
+        out
+    }
+
+    proptest::proptest! {
+        /// The fast path gives the naive twin's tokens and spans, on text mixing ASCII words,
+        /// capitals, accents, combining marks, Han, Hangul, emoji and punctuation.
+        #[test]
+        fn fast_path_agrees_with_naive(text in "([a-zA-Z0-9_]{1,20}|[ ,.;!?'\\-]{1,3}|[éÉßİ\u{301}ΣЖ]|[中文，。한국]|😀|\\PC){0,40}") {
+            proptest::prop_assert_eq!(fast_tokens(&text), naive_tokens(&text));
+        }
+    }
+
+    #[test]
+    fn spans_point_into_the_text() {
+        let text = "Café, ÉCOLE x中文 long_word_of_more_than_sixteen_bytes";
+        let spans: Vec<&str> = fast_tokens(text).into_iter().map(|(_, s)| &text[s]).collect();
+        assert_eq!(
+            spans,
+            ["Café", "ÉCOLE", "x", "中", "文", "long_word_of_more_than_sixteen_bytes"]
+        );
+    }
 
     #[test]
     fn ascii_words_are_lowercased_and_split_on_punctuation() {

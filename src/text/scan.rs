@@ -1,0 +1,199 @@
+//! Byte scans for the tokenizer's ASCII fast path: where the next word starts, and where it
+//! ends, from bit masks of 64 bytes at a time.
+//!
+//! A *word byte* is `a-z`, `A-Z`, `0-9` or `_`; a *high byte* (0x80 or more) belongs to a
+//! non-ASCII character, which the tokenizer's slow path decodes. A [`Window`] holds, for 64
+//! bytes of the text, one bit per byte for each class; finding a word's start or end is then
+//! a shift and a count of trailing zeros, and each byte is classified once. On x86_64 the masks
+//! are computed with SSE2, part of the baseline instruction set, so the vector path is always
+//! there and needs neither run-time detection nor `-C target-cpu`; on other targets a portable
+//! loop computes the same masks. A test compares the two.
+
+/// Bits of one class for 64 bytes: bit `k` stands for byte `base + k`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Masks {
+    /// Word bytes.
+    pub word: u64,
+    /// Bytes of 0x80 or more.
+    pub high: u64,
+    /// `A-Z`.
+    pub upper: u64,
+}
+
+/// The masks of the 64 bytes from `base` (bytes past the end count as separators).
+#[inline]
+pub(super) fn masks(bytes: &[u8], base: usize) -> Masks {
+    let mut pad = [0u8; 64];
+    let chunk: &[u8; 64] = match bytes.get(base..base + 64) {
+        Some(chunk) => chunk.try_into().expect("the range is 64 bytes long"),
+        None => {
+            let rest = &bytes[base..];
+            pad[..rest.len()].copy_from_slice(rest);
+            &pad
+        }
+    };
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::masks(chunk)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        portable::masks(chunk)
+    }
+}
+
+/// A text's masks, 64 bytes at a time, recomputed only when a scan leaves the window.
+pub(super) struct Window<'a> {
+    bytes: &'a [u8],
+    base: usize,
+    masks: Masks,
+}
+
+impl<'a> Window<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Window<'a> {
+        Window {
+            bytes,
+            base: 0,
+            masks: masks(bytes, 0),
+        }
+    }
+
+    /// The masks from `i` on (bit 0 = byte `i`), and how many bytes they cover.
+    #[inline]
+    fn at(&mut self, i: usize) -> (Masks, u32) {
+        if i < self.base || i >= self.base + 64 {
+            self.base = i;
+            self.masks = masks(self.bytes, i);
+        }
+        let shift = (i - self.base) as u32;
+        let m = self.masks;
+        (
+            Masks {
+                word: m.word >> shift,
+                high: m.high >> shift,
+                upper: m.upper >> shift,
+            },
+            64 - shift,
+        )
+    }
+
+    /// The first index `>= i` holding a word byte or a high byte, or the text's length.
+    #[inline]
+    pub(super) fn skip_separators(&mut self, mut i: usize) -> usize {
+        while i < self.bytes.len() {
+            let (m, covered) = self.at(i);
+            let hit = m.word | m.high;
+            if hit != 0 {
+                return i + hit.trailing_zeros() as usize;
+            }
+            i += covered as usize;
+        }
+        self.bytes.len()
+    }
+
+    /// The first index `>= i` that is not a word byte, or the text's length, and whether a
+    /// byte from `i` up to it is a capital letter.
+    #[inline]
+    pub(super) fn word_end(&mut self, mut i: usize) -> (usize, bool) {
+        let mut capital = false;
+        while i < self.bytes.len() {
+            let (m, covered) = self.at(i);
+            let stop = !m.word;
+            let n = stop.trailing_zeros().min(covered);
+            let below = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+            capital |= m.upper & below != 0;
+            if n < covered {
+                return ((i + n as usize).min(self.bytes.len()), capital);
+            }
+            i += covered as usize;
+        }
+        (self.bytes.len(), capital)
+    }
+}
+
+/// The byte-at-a-time masks: the path on targets without a vector path, and the vector
+/// path's twin in tests.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+pub(super) mod portable {
+    use super::Masks;
+
+    pub(in crate::text) fn masks(chunk: &[u8; 64]) -> Masks {
+        let mut m = Masks::default();
+        for (k, &b) in chunk.iter().enumerate() {
+            let bit = 1u64 << k;
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                m.word |= bit;
+            }
+            if b >= 0x80 {
+                m.high |= bit;
+            }
+            if b.is_ascii_uppercase() {
+                m.upper |= bit;
+            }
+        }
+        m
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8,
+    };
+
+    use super::Masks;
+
+    /// `lo <= v <= hi` per byte, for ASCII bounds (high bytes are negative as `i8`, so never
+    /// in range).
+    #[inline(always)]
+    fn in_range(v: __m128i, lo: u8, hi: u8) -> __m128i {
+        // SAFETY (every intrinsic in this module): SSE2 is enabled on every x86_64 target.
+        unsafe {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
+            )
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn masks(chunk: &[u8; 64]) -> Masks {
+        let mut m = Masks::default();
+        for k in 0..4 {
+            // SAFETY: bytes 16k..16k+16 of a 64-byte array are readable; the load is unaligned.
+            let v = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast::<__m128i>()) };
+            let upper = in_range(v, b'A', b'Z');
+            // SAFETY: as above.
+            let (word, high, upper) = unsafe {
+                let word = _mm_or_si128(
+                    _mm_or_si128(in_range(v, b'a', b'z'), upper),
+                    _mm_or_si128(in_range(v, b'0', b'9'), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8))),
+                );
+                (_mm_movemask_epi8(word), _mm_movemask_epi8(v), _mm_movemask_epi8(upper))
+            };
+            let shift = 16 * k as u32;
+            m.word |= u64::from(word as u16) << shift;
+            m.high |= u64::from(high as u16) << shift;
+            m.upper |= u64::from(upper as u16) << shift;
+        }
+        m
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::portable;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// The vector masks agree with the portable ones.
+            #[test]
+            fn agree_with_portable(bytes in proptest::collection::vec(
+                prop_oneof![Just(b' '), Just(b'a'), Just(b'Z'), Just(b'_'), Just(b'7'), Just(0xC3u8), any::<u8>()], 64))
+            {
+                let chunk: &[u8; 64] = bytes.as_slice().try_into().unwrap();
+                prop_assert_eq!(super::masks(chunk), portable::masks(chunk));
+            }
+        }
+    }
+}
