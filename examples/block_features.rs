@@ -9,7 +9,7 @@
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 
-use reprint::clean::{Cleaner, Learner, Page, PageFacts};
+use reprint::clean::{Cleaner, Learner, Page, PageFacts, Scratch};
 use reprint::io::url_host;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -44,8 +44,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let mut learner = Learner::new();
+    let mut scratch = Scratch::default();
     for (i, site) in sites.iter().enumerate() {
-        learner.add(PageFacts::of_page(&page(&records[i], site.as_deref()), i as u64));
+        learner.add(PageFacts::of_page(
+            &page(&records[i], site.as_deref()),
+            i as u64,
+            &mut scratch,
+        ));
     }
     let profiles = learner.finish();
     let cleaner = Cleaner::new(&profiles);

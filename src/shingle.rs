@@ -23,11 +23,40 @@ pub fn fmix64(mut h: u64) -> u64 {
 /// The stable hash of the shingle made of `tokens` (token hashes, in order).
 #[inline]
 pub fn shingle_hash(tokens: &[u64]) -> u64 {
-    let mut h = SHINGLE_SEED;
+    let mut fold = Fold::new(SHINGLE_SEED);
     for &t in tokens {
-        h = (h.rotate_left(23) ^ t).wrapping_mul(FOLD_MUL);
+        fold.push(t);
     }
-    fmix64(h ^ tokens.len() as u64)
+    fold.finish()
+}
+
+/// The fold behind [`shingle_hash`], from any seed: a hash of a sequence of token hashes built
+/// one token at a time (multiply-rotate steps, finished with the length by [`fmix64`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Fold {
+    h: u64,
+    len: u64,
+}
+
+impl Fold {
+    /// An empty sequence, folded from `seed`.
+    #[inline]
+    pub fn new(seed: u64) -> Fold {
+        Fold { h: seed, len: 0 }
+    }
+
+    /// Append one token hash.
+    #[inline]
+    pub fn push(&mut self, t: u64) {
+        self.h = (self.h.rotate_left(23) ^ t).wrapping_mul(FOLD_MUL);
+        self.len += 1;
+    }
+
+    /// The hash of the sequence so far.
+    #[inline]
+    pub fn finish(self) -> u64 {
+        fmix64(self.h ^ self.len)
+    }
 }
 
 /// Call `emit` with the hash of every shingle of `k` tokens over `tokens`, in order.

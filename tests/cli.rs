@@ -401,7 +401,7 @@ fn clean_learns_profiles_once_and_streams_new_pages_with_them() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&profiles).unwrap()).unwrap();
     assert_eq!(saved["format"], "reprint-site-profiles");
-    assert_eq!(saved["version"], 2);
+    assert_eq!(saved["version"], reprint::clean::PROFILE_VERSION);
 
     // New pages from stdin, cleaned in one pass with the saved profiles: site chrome goes.
     let new_input = new_pages.join("\n") + "\n";
@@ -427,9 +427,10 @@ fn clean_learns_profiles_once_and_streams_new_pages_with_them() {
     assert!(boilerplate > new_pages.len(), "{boilerplate}");
 
     // A profile file of another version is refused with a clear message.
-    let old = std::fs::read_to_string(&profiles)
-        .unwrap()
-        .replace("\"version\":2", "\"version\":99");
+    let old = std::fs::read_to_string(&profiles).unwrap().replace(
+        &format!("\"version\":{}", reprint::clean::PROFILE_VERSION),
+        "\"version\":99",
+    );
     std::fs::write(&profiles, old).unwrap();
     let run = reprint(
         &["clean", "--use-profiles", profiles.to_str().unwrap()],

@@ -1,20 +1,24 @@
-//! Blocks: the lines of a text as byte ranges, and the facts `clean` decides on.
+//! Blocks: the lines of a text as byte ranges, the page's tokens, and the facts `clean`
+//! decides on.
 //!
 //! A *block* is one non-blank line with its surrounding whitespace trimmed; its span is a
 //! range of UTF-8 byte offsets into the text. Scraped text puts one visual block (heading,
 //! paragraph, menu entry) per line, and a paragraph that wraps over several lines is rare
 //! enough in crawls that lines are the unit: they are what sites repeat.
 //!
-//! [`BlockFacts`] are computed from the block's tokens (the same tokens the signature uses):
-//! a hash of the normalized block, the same with digits masked (its *shape*), and the counts
-//! the prose test reads.
+//! A page is tokenized once ([`PageText::analyze`]): every token's hash, shape hash, span and
+//! kind, and each block's range of tokens. Every step (learning, affixes, headline, chrome)
+//! reads these; the part of a block left after an affix or markup is cut off (always at
+//! whitespace) is a subrange of its tokens ([`Part`]), so nothing is tokenized twice.
+//! [`BlockFacts`] are computed from a part's tokens: a hash of the token sequence, the same
+//! with digits masked (its *shape*), and the counts the prose test reads.
 
 use std::ops::Range;
 
 use memchr::memchr_iter;
 
-use crate::text::{for_each_token, is_cjk_token_char, token_hash};
-use xxhash_rust::xxh3::xxh3_64_with_seed;
+use crate::shingle::Fold;
+use crate::text::{for_each_token_kind, token_hash, TokenKind};
 
 /// One line of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +32,13 @@ pub struct Block {
 /// Split `text` into its non-blank lines, trimmed of whitespace.
 pub fn segment(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
+    segment_into(text, &mut blocks);
+    blocks
+}
+
+/// [`segment`] into a caller's buffer (cleared first).
+fn segment_into(text: &str, blocks: &mut Vec<Block>) {
+    blocks.clear();
     let mut start = 0;
     let mut blank_before = false;
     let ends = memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
@@ -47,13 +58,213 @@ pub fn segment(text: &str) -> Vec<Block> {
         }
         start = (end + 1).min(text.len());
     }
-    blocks
+}
+
+/// The seed of block and shape hashes (a [`Fold`] of the block's token hashes, or of their
+/// shapes). Part of the saved profile format.
+pub const BLOCK_SEED: u64 = 0x424c_4f43_4b33_3333; // "BLOCK333"
+
+/// Every token of a page, in text order: hashes in one array (the steps read them as
+/// slices), the rest beside them.
+#[derive(Default, Debug)]
+pub(crate) struct Tokens {
+    /// Token hashes ([`token_hash`]).
+    pub hash: Vec<u64>,
+    /// Everything else of each token.
+    pub meta: Vec<TokenMeta>,
+}
+
+/// A token beyond its hash.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenMeta {
+    /// The hash of the token with each run of ASCII digits written as one `0` (the token's own
+    /// hash when it has no digit), so templated lines (dates, counts) agree.
+    pub shape: u64,
+    /// Byte offset of the token's first byte.
+    pub start: usize,
+    /// Byte offset of the end of its last character.
+    pub end: usize,
+    pub kind: TokenKind,
+}
+
+impl Tokens {
+    fn clear(&mut self) {
+        self.hash.clear();
+        self.meta.clear();
+    }
+
+    /// Append the tokens of `text`.
+    fn push_text(&mut self, text: &str, buf: &mut Vec<u8>, masked: &mut Vec<u8>) {
+        for_each_token_kind(text, buf, |token, span, kind| {
+            let hash = token_hash(token);
+            let shape = match kind {
+                TokenKind::WordWithDigit => shape_hash(token, masked),
+                _ => hash,
+            };
+            self.hash.push(hash);
+            self.meta.push(TokenMeta {
+                shape,
+                start: span.start,
+                end: span.end,
+                kind,
+            });
+        });
+    }
+
+    /// The tokens of `range` that lie within `span` (a part of their block cut at whitespace,
+    /// so no token straddles its ends).
+    pub(crate) fn within(&self, range: Range<usize>, span: &Range<usize>) -> Range<usize> {
+        let (mut lo, mut hi) = (range.start, range.end);
+        while lo < hi && self.meta[lo].start < span.start {
+            lo += 1;
+        }
+        while hi > lo && self.meta[hi - 1].end > span.end {
+            hi -= 1;
+        }
+        lo..hi
+    }
+}
+
+/// The hash of a token with each run of ASCII digits written as one `0`.
+fn shape_hash(token: &[u8], masked: &mut Vec<u8>) -> u64 {
+    masked.clear();
+    for (i, &b) in token.iter().enumerate() {
+        if !b.is_ascii_digit() {
+            masked.push(b);
+        } else if i == 0 || !token[i - 1].is_ascii_digit() {
+            masked.push(b'0');
+        }
+    }
+    token_hash(masked)
+}
+
+/// The hash of a token sequence, as block keys are ([`BLOCK_SEED`]); 0 for no tokens.
+pub(crate) fn sequence_hash(hashes: &[u64]) -> u64 {
+    if hashes.is_empty() {
+        return 0;
+    }
+    let mut fold = Fold::new(BLOCK_SEED);
+    for &h in hashes {
+        fold.push(h);
+    }
+    fold.finish()
+}
+
+/// A page's blocks and tokens, computed once per page into reused buffers.
+#[derive(Default, Debug)]
+pub(crate) struct PageText {
+    pub blocks: Vec<Block>,
+    /// The token range of each block.
+    pub ranges: Vec<Range<usize>>,
+    pub tokens: Tokens,
+    buf: Vec<u8>,
+    masked: Vec<u8>,
+}
+
+impl PageText {
+    /// Segment and tokenize `text`, replacing what the buffers held.
+    pub(crate) fn analyze(&mut self, text: &str) {
+        segment_into(text, &mut self.blocks);
+        self.tokens.clear();
+        self.tokens.push_text(text, &mut self.buf, &mut self.masked);
+        // Tokens never cross a line end, and blank lines hold none: each is in one block.
+        self.ranges.clear();
+        let mut t = 0;
+        for b in &self.blocks {
+            let first = t;
+            while t < self.tokens.meta.len() && self.tokens.meta[t].start < b.span.end {
+                t += 1;
+            }
+            self.ranges.push(first..t);
+        }
+    }
+
+    /// Block `b` as a [`Part`] of `text`.
+    pub(crate) fn block<'a>(&'a self, text: &'a str, b: usize) -> Part<'a> {
+        Part {
+            text,
+            span: self.blocks[b].span.clone(),
+            tokens: &self.tokens,
+            range: self.ranges[b].clone(),
+        }
+    }
+}
+
+/// A block, or the part of one left after its ends are cut, with its tokens.
+#[derive(Clone, Debug)]
+pub(crate) struct Part<'a> {
+    /// The whole text of the page.
+    pub text: &'a str,
+    pub span: Range<usize>,
+    pub tokens: &'a Tokens,
+    /// The part's tokens: a range of `tokens`.
+    pub range: Range<usize>,
+}
+
+impl<'a> Part<'a> {
+    /// The part's text.
+    pub(crate) fn str(&self) -> &'a str {
+        &self.text[self.span.clone()]
+    }
+
+    /// The part of this one within `span` (cut at whitespace).
+    pub(crate) fn narrow(&self, span: Range<usize>) -> Part<'a> {
+        Part {
+            range: self.tokens.within(self.range.clone(), &span),
+            span,
+            ..self.clone()
+        }
+    }
+
+    /// The part's token hashes.
+    pub(crate) fn hashes(&self) -> &'a [u64] {
+        &self.tokens.hash[self.range.clone()]
+    }
+
+    /// The hash of the part's shape (its tokens with digits masked).
+    pub(crate) fn shape(&self) -> u64 {
+        let meta = &self.tokens.meta[self.range.clone()];
+        if meta.is_empty() {
+            return 0;
+        }
+        let mut fold = Fold::new(BLOCK_SEED);
+        for m in meta {
+            fold.push(m.shape);
+        }
+        fold.finish()
+    }
+
+    /// The facts of the part.
+    pub(crate) fn facts(&self) -> BlockFacts {
+        let meta = &self.tokens.meta[self.range.clone()];
+        let s = self.str();
+        let (mut digit_tokens, mut cjk_tokens) = (0, 0);
+        for m in meta {
+            digit_tokens += u32::from(m.kind == TokenKind::WordWithDigit);
+            cjk_tokens += u32::from(m.kind == TokenKind::Single);
+        }
+        BlockFacts {
+            hash: sequence_hash(self.hashes()),
+            shape: self.shape(),
+            tokens: meta.len() as u32,
+            digit_tokens,
+            cjk_tokens,
+            chars: s.chars().count() as u32,
+            sentence_end: ends_like_sentence(s),
+            separators: count_separators(s),
+        }
+    }
+
+    /// Is token `i` (an index into the page's tokens) a Han, Kana or Hangul character?
+    pub(crate) fn is_cjk(&self, i: usize) -> bool {
+        self.tokens.meta[i].kind == TokenKind::Single
+    }
 }
 
 /// What the cleaner knows of one block's words.
 #[derive(Clone, Debug, Default)]
 pub struct BlockFacts {
-    /// Stable hash of the normalized block (its token sequence); 0 for a block without tokens.
+    /// Stable hash of the block's token sequence; 0 for a block without tokens.
     pub hash: u64,
     /// The same with every run of ASCII digits masked, so templated lines (dates, counts) agree.
     pub shape: u64,
@@ -71,130 +282,18 @@ pub struct BlockFacts {
     pub separators: u32,
 }
 
-/// Caller-owned buffers for [`facts_into`].
-#[derive(Default)]
-pub struct TokenScratch {
-    buf: Vec<u8>,
-    /// The normalized block: its tokens joined by single spaces.
-    norm: Vec<u8>,
-    /// The same with each run of digits as one `0`.
-    shape: Vec<u8>,
-}
-
-/// The seed of block and shape hashes (XXH3-64 of the normalized block). Part of the saved
-/// profile format.
-pub const BLOCK_SEED: u64 = 0x424c_4f43_4b31_3131; // "BLOCK111"
-
-/// Append `token` to the normalized block and its shape; `has_digit` says whether it holds
-/// an ASCII digit (a token without one is its own shape).
-#[inline]
-fn push_norm(norm: &mut Vec<u8>, shape: &mut Vec<u8>, token: &[u8], has_digit: bool) {
-    if !norm.is_empty() {
-        norm.push(b' ');
-        shape.push(b' ');
-    }
-    norm.extend_from_slice(token);
-    if !has_digit {
-        shape.extend_from_slice(token);
-        return;
-    }
-    for (i, &b) in token.iter().enumerate() {
-        if !b.is_ascii_digit() {
-            shape.push(b);
-        } else if i == 0 || !token[i - 1].is_ascii_digit() {
-            shape.push(b'0');
-        }
-    }
-}
-
-/// The block's hash and shape hash (as [`facts_into`] computes them), or `None` for a block
-/// without tokens. ASCII blocks take a byte loop that hashes no token on its own: the learning
-/// pass needs only these keys for most blocks.
-pub fn block_keys(block: &str, scratch: &mut TokenScratch) -> Option<(u64, u64)> {
-    let TokenScratch { buf, norm, shape } = scratch;
-    norm.clear();
-    shape.clear();
-    if block.is_ascii() {
-        let mut in_token = false;
-        let mut prev_digit = false;
-        for &b in block.as_bytes() {
-            match crate::text::ascii_word_byte(b) {
-                Some(lower) => {
-                    if !in_token && !norm.is_empty() {
-                        norm.push(b' ');
-                        shape.push(b' ');
-                    }
-                    let digit = lower.is_ascii_digit();
-                    norm.push(lower);
-                    if !digit {
-                        shape.push(lower);
-                    } else if !(in_token && prev_digit) {
-                        shape.push(b'0');
-                    }
-                    in_token = true;
-                    prev_digit = digit;
-                }
-                None => in_token = false,
-            }
-        }
-    } else {
-        for_each_token(block, buf, |token| {
-            push_norm(norm, shape, token, token.iter().any(u8::is_ascii_digit))
-        });
-    }
-    (!norm.is_empty()).then(|| {
-        (
-            xxh3_64_with_seed(norm, BLOCK_SEED),
-            xxh3_64_with_seed(shape, BLOCK_SEED),
-        )
-    })
-}
-
-/// Compute the facts of `block` and append its token hashes to `tokens`.
-pub fn facts_into(block: &str, scratch: &mut TokenScratch, tokens: &mut Vec<u64>) -> BlockFacts {
-    let start = tokens.len();
-    let TokenScratch { buf, norm, shape } = scratch;
-    norm.clear();
-    shape.clear();
-    // The normalized forms are about as long as the block: grow once, not per token.
-    norm.reserve(block.len());
-    shape.reserve(block.len());
-    tokens.reserve(block.len() / 4);
-    let mut digit_tokens = 0;
-    let mut cjk_tokens = 0;
-    for_each_token(block, buf, |token| {
-        tokens.push(token_hash(token));
-        let has_digit = token.iter().any(u8::is_ascii_digit);
-        push_norm(norm, shape, token, has_digit);
-        if has_digit {
-            digit_tokens += 1;
-        } else if token.len() >= 3
-            && token[0] >= 0xE0
-            && std::str::from_utf8(token).is_ok_and(|t| t.chars().all(is_cjk_token_char))
-        {
-            // A CJK token is one character of three or four bytes (lead byte 0xE0 or more).
-            cjk_tokens += 1;
-        }
-    });
-    let own = &tokens[start..];
-    let (hash, shape) = if own.is_empty() {
-        (0, 0)
-    } else {
-        (
-            xxh3_64_with_seed(norm, BLOCK_SEED),
-            xxh3_64_with_seed(shape, BLOCK_SEED),
-        )
+/// The facts of `text` taken as one block (for tests and tools).
+#[cfg(test)]
+pub(crate) fn facts_of(text: &str) -> BlockFacts {
+    let mut page = PageText::default();
+    page.tokens.push_text(text, &mut page.buf, &mut page.masked);
+    let part = Part {
+        text,
+        span: 0..text.len(),
+        tokens: &page.tokens,
+        range: 0..page.tokens.hash.len(),
     };
-    BlockFacts {
-        hash,
-        shape,
-        tokens: own.len() as u32,
-        digit_tokens,
-        cjk_tokens,
-        chars: block.chars().count() as u32,
-        sentence_end: ends_like_sentence(block),
-        separators: count_separators(block),
-    }
+    part.facts()
 }
 
 /// Could `bytes` hold a separator mark (menu or affix)? A few vectorized scans that most
@@ -247,35 +346,45 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The byte loop for ASCII blocks and the token path agree on every key.
+        /// Blocks with the same normalized form have the same key, and the tokens of a part
+        /// cut at whitespace are the tokens of its text.
         #[test]
-        fn block_keys_agree_with_facts(block in "[ -~]{0,60}|[a-zA-Z0-9 ,.:/|_-]{0,80}") {
-            let mut scratch = TokenScratch::default();
-            let mut tokens = Vec::new();
-            let f = facts_into(&block, &mut scratch, &mut tokens);
-            let keys = block_keys(&block, &mut scratch);
-            proptest::prop_assert_eq!(keys, (f.tokens > 0).then_some((f.hash, f.shape)));
+        fn keys_follow_normalized_text(a in "[ -~]{0,60}|[a-zA-Z0-9 ,.:/|_-]{0,80}|[a-z中文 ,]{0,30}", cut in 0usize..80) {
+            let b = a.to_uppercase().replace(' ', "  ");
+            let (fa, fb) = (facts_of(&a), facts_of(&b));
+            proptest::prop_assert_eq!(
+                crate::text::normalize(&a) == crate::text::normalize(&b),
+                fa.hash == fb.hash && fa.tokens == fb.tokens
+            );
+            proptest::prop_assert_eq!(fa.tokens == 0, fa.hash == 0);
+            // Narrow to the text after the first space at or past `cut`.
+            let mut page = PageText::default();
+            page.analyze(&a);
+            if let (Some(b), Some(at)) = (page.blocks.first(), a.get(cut.min(a.len())..).and_then(|r| r.find(' '))) {
+                let at = cut.min(a.len()) + at;
+                if at >= b.span.start && at < b.span.end {
+                    let part = page.block(&a, 0).narrow(at + 1..b.span.end);
+                    let alone = facts_of(part.str());
+                    proptest::prop_assert_eq!(part.facts().hash, alone.hash);
+                }
+            }
         }
     }
 
     #[test]
     fn facts_mask_digits_and_see_sentences() {
-        let mut scratch = TokenScratch::default();
-        let mut tokens = Vec::new();
-        let a = facts_into("2024/06/18 06:40 military 1983", &mut scratch, &mut tokens);
-        let b = facts_into("2023/11/02 17:12 military 77", &mut scratch, &mut tokens);
+        let a = facts_of("2024/06/18 06:40 military 1983");
+        let b = facts_of("2023/11/02 17:12 military 77");
         assert_ne!(a.hash, b.hash);
         assert_eq!(a.shape, b.shape);
         assert_eq!((a.tokens, a.digit_tokens), (7, 6));
         assert!(!a.sentence_end);
-        let s = facts_into("He said: \"It is over.\"", &mut scratch, &mut tokens);
+        let s = facts_of("He said: \"It is over.\"");
         assert!(s.sentence_end);
-        assert_eq!(s.hash, facts_into("he SAID it is over", &mut scratch, &mut tokens).hash);
-        assert_eq!(
-            facts_into("Home | World | Sports", &mut scratch, &mut tokens).separators,
-            2
-        );
-        assert_eq!(facts_into("— | —", &mut scratch, &mut tokens).tokens, 0);
+        assert_eq!(s.hash, facts_of("he SAID it is over").hash);
+        assert_eq!(facts_of("Home | World | Sports").separators, 2);
+        assert_eq!(facts_of("— | —").tokens, 0);
+        assert_eq!(facts_of("他说。").cjk_tokens, 2);
         assert!(ends_like_sentence("他说。"));
     }
 }

@@ -5,6 +5,15 @@
 //! ("relations between the two sides" → "the relationship between the two parties") and
 //! keeps most of them. Short headlines need a closer match, so a three-word title cannot
 //! claim every block that shares two of its words.
+//!
+//! Sets are sorted slices of token hashes in reused buffers. Most blocks of a page share
+//! too few tokens with the headline to be a copy, and a 64-bit Bloom mask of the headline's
+//! tokens proves it before any set is built ([`Head::may_be_repeated_by`]).
+
+use super::block::Tokens;
+use super::strip::affix_rest;
+use super::table::TokenTable;
+use super::{Cleaner, Page, Reason, Removal, SiteProfile, Slot};
 
 /// Token sets of at least this many distinct tokens match at [`REWORDED`]; smaller ones at
 /// [`SHORT`].
@@ -14,74 +23,258 @@ const REWORDED: f64 = 0.6;
 /// Similarity at which a block repeats a shorter headline.
 const SHORT: f64 = 0.8;
 /// A headline has at least this many tokens (a one-word first line never becomes one).
-pub(crate) const MIN_TOKENS: usize = 4;
+const MIN_TOKENS: usize = 4;
 /// A headline has at most this many tokens (longer blocks are paragraphs).
-pub(crate) const MAX_TOKENS: usize = 60;
-
+const MAX_TOKENS: usize = 60;
 /// A headline found without copies (the first block) has at most this many tokens.
-pub(crate) const STANDALONE_MAX_TOKENS: u32 = 30;
+const STANDALONE_MAX_TOKENS: u32 = 30;
 
-/// A block's distinct tokens, sorted.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct TokenSet(Vec<u64>);
+/// Buffers of the headline step, reused from page to page.
+#[derive(Default, Debug)]
+pub(crate) struct HeadScratch {
+    /// The title's tokens.
+    title: Vec<u64>,
+    /// The tokenizer's buffer.
+    bytes: Vec<u8>,
+    /// One block's set.
+    set: Vec<u64>,
+    /// The candidate blocks' sets, one after another, and each block's range in it.
+    sets: Vec<u64>,
+    ranges: Vec<Option<(u32, u32)>>,
+    repeats: Repeats,
+}
 
-impl TokenSet {
-    pub(crate) fn new(tokens: &[u64]) -> TokenSet {
-        let mut v = tokens.to_vec();
-        v.sort_unstable();
-        v.dedup();
-        TokenSet(v)
+/// Write the distinct tokens of `hashes`, sorted, into `out`.
+fn set_into(hashes: &[u64], out: &mut Vec<u64>) {
+    out.clear();
+    out.extend_from_slice(hashes);
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Jaccard similarity of two sorted sets.
+fn jaccard(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
     }
-
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Jaccard similarity of two sets.
-    pub(crate) fn jaccard(&self, other: &TokenSet) -> f64 {
-        let (a, b) = (&self.0, &other.0);
-        if a.is_empty() || b.is_empty() {
-            return 0.0;
-        }
-        let (mut i, mut j, mut common) = (0, 0, 0usize);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    common += 1;
-                    i += 1;
-                    j += 1;
-                }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
             }
         }
-        common as f64 / (a.len() + b.len() - common) as f64
     }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
 
-    /// Does `other` repeat this headline (exactly, with an affix, or reworded)?
-    pub(crate) fn is_repeated_by(&self, other: &TokenSet) -> bool {
-        let (small, large) = (self.len().min(other.len()), self.len().max(other.len()));
-        // Cheap reject: sets whose sizes alone bound the Jaccard below the threshold.
-        let threshold = self.threshold();
-        if small == 0 || (small as f64) < threshold * large as f64 {
-            return false;
+/// The similarity a block needs to repeat a headline of `len` distinct tokens.
+fn threshold(len: usize) -> f64 {
+    if len >= LONG_ENOUGH {
+        REWORDED
+    } else {
+        SHORT
+    }
+}
+
+/// Does `other` repeat the headline `head` (exactly, with an affix, or reworded)? Both are
+/// sorted sets.
+fn repeats(head: &[u64], other: &[u64]) -> bool {
+    let (small, large) = (head.len().min(other.len()), head.len().max(other.len()));
+    // Cheap reject: sets whose sizes alone bound the Jaccard below the threshold.
+    let t = threshold(head.len());
+    if small == 0 || (small as f64) < t * large as f64 {
+        return false;
+    }
+    jaccard(head, other) >= t
+}
+
+/// The bit of a token in a 64-bit Bloom mask.
+#[inline]
+fn bloom_bit(token: u64) -> u64 {
+    1 << (token >> 58)
+}
+
+/// A headline's set, with what rejects most blocks cheaply.
+pub(crate) struct Head<'a> {
+    set: &'a [u64],
+    bloom: u64,
+}
+
+impl<'a> Head<'a> {
+    fn new(set: &'a [u64]) -> Head<'a> {
+        Head {
+            set,
+            bloom: set.iter().fold(0, |m, &t| m | bloom_bit(t)),
         }
-        self.jaccard(other) >= threshold
     }
 
     /// Could a block of `tokens` tokens (with repeats) repeat this headline, with or without
-    /// an affix of a few tokens? A cheap test before building the block's set.
-    pub(crate) fn could_be_repeated_by(&self, tokens: usize) -> bool {
-        let t = self.threshold();
-        tokens as f64 >= t * self.len() as f64 && tokens as f64 <= 4.0 * (self.len() as f64 / t + 8.0)
+    /// an affix of a few tokens?
+    fn could_be_repeated_by(&self, tokens: usize) -> bool {
+        let t = threshold(self.set.len());
+        let len = self.set.len() as f64;
+        tokens as f64 >= t * len && tokens as f64 <= 4.0 * (len / t + 8.0)
     }
 
-    fn threshold(&self) -> f64 {
-        if self.len() >= LONG_ENOUGH {
-            REWORDED
-        } else {
-            SHORT
+    /// Could a block with these tokens (or any part of them) repeat this headline? Exact as
+    /// a reject: the tokens of the block in the headline's mask bound how many it shares,
+    /// and a copy shares at least the threshold's share of the headline.
+    fn may_be_repeated_by(&self, hashes: &[u64]) -> bool {
+        let hits = hashes.iter().filter(|&&t| self.bloom & bloom_bit(t) != 0).count();
+        hits as f64 >= threshold(self.set.len()) * self.set.len() as f64
+    }
+}
+
+impl Cleaner<'_> {
+    /// Find the headline, mark it and its copies, and return the title.
+    pub(super) fn headline(
+        &self,
+        page: &Page<'_>,
+        tokens: &Tokens,
+        slots: &mut [Slot],
+        site: Option<&SiteProfile>,
+        scratch: &mut HeadScratch,
+        removed: &mut Vec<Removal>,
+    ) -> Option<String> {
+        let text = page.text;
+        let HeadScratch {
+            title: head_set,
+            bytes,
+            set,
+            sets,
+            ranges,
+            repeats: repeat_scratch,
+        } = scratch;
+        let (title, mut head_block) = match page.title {
+            Some(title) => {
+                let mut hashes = std::mem::take(set);
+                crate::text::token_hashes_into(title, bytes, &mut hashes);
+                set_into(&hashes, head_set);
+                *set = hashes;
+                (Some(title.to_owned()), None)
+            }
+            None => {
+                sets.clear();
+                ranges.clear();
+                for s in slots.iter() {
+                    let n = s.facts.tokens as usize;
+                    let fits = s.fate.is_none()
+                        && (MIN_TOKENS..=MAX_TOKENS).contains(&n)
+                        && s.facts.digit_tokens * 3 < s.facts.tokens
+                        && !self.is_template(s, site);
+                    ranges.push(fits.then(|| {
+                        let start = sets.len();
+                        set_into(&tokens.hash[s.tokens.clone()], set);
+                        sets.extend_from_slice(set);
+                        (start as u32, sets.len() as u32)
+                    }));
+                }
+                let set_of = |i: usize| ranges[i].map(|(a, b)| &sets[a as usize..b as usize]);
+                // The block repeated most, else the first block that reads like a headline
+                // (not a sentence: a lone first paragraph stays in the body).
+                // A headline heads something: a longer block follows it.
+                let within = heads_within(slots.len());
+                let i = repeat_scratch.most_repeated(sets, ranges, within).or_else(|| {
+                    (0..slots.len()).find(|&i| {
+                        let f = &slots[i].facts;
+                        let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
+                        let heads = slots[i + 1..]
+                            .iter()
+                            .any(|s| s.fate.is_none() && s.facts.tokens > f.tokens);
+                        ranges[i].is_some() && f.tokens <= STANDALONE_MAX_TOKENS && !statement && heads
+                    })
+                })?;
+                head_set.clear();
+                head_set.extend_from_slice(set_of(i).expect("the headline is a candidate"));
+                // "Headline - Site" whose copy below is just "Headline": the title is the copy's
+                // text, and the affix a watermark.
+                let part = slots[i].part(text, tokens);
+                if let Some((rest, affix)) = affix_rest(&part) {
+                    let rest = part.narrow(rest);
+                    set_into(rest.hashes(), set);
+                    if (0..slots.len()).any(|j| j != i && set_of(j) == Some(&set[..])) {
+                        removed.push(Removal {
+                            span: affix,
+                            reason: Reason::Watermark,
+                        });
+                        slots[i].keep = rest.span;
+                        head_set.clone_from(set);
+                    }
+                }
+                (Some(text[slots[i].keep.clone()].to_owned()), Some(i))
+            }
+        };
+        if head_set.is_empty() {
+            return title;
         }
+        let head = Head::new(head_set);
+        for (i, slot) in slots.iter_mut().enumerate() {
+            let n = slot.facts.tokens as usize;
+            if slot.fate.is_some() || n > MAX_TOKENS || !head.could_be_repeated_by(n) {
+                continue;
+            }
+            // Every part of the block (the whole, or it without an affix) holds these tokens
+            // or fewer.
+            let hashes = &tokens.hash[slot.tokens.clone()];
+            if !head.may_be_repeated_by(hashes) {
+                continue;
+            }
+            set_into(hashes, set);
+            if repeats(head.set, set) {
+                // The first exact copy of a given title is the headline block itself.
+                let is_head = head_block == Some(i) || (head_block.is_none() && set[..] == *head.set);
+                if is_head {
+                    head_block = Some(i);
+                }
+                // An affix the headline lacks is a watermark, where one can be told apart.
+                split_affix(text, tokens, slot, &head, set, removed);
+                slot.fate = Some(if is_head {
+                    Reason::Headline
+                } else {
+                    Reason::HeadlineRepeat
+                });
+            } else if let Some((rest, _)) = affix_rest(&slot.part(text, tokens)) {
+                set_into(slot.part(text, tokens).narrow(rest).hashes(), set);
+                if repeats(head.set, set) {
+                    split_affix(text, tokens, slot, &head, set, removed);
+                    slot.fate = Some(Reason::HeadlineRepeat);
+                }
+            }
+        }
+        title
+    }
+}
+
+/// If `slot` is the headline plus an affix the headline does not have, report the affix as a
+/// watermark and shrink the slot to the rest. `set` is a buffer.
+fn split_affix(
+    text: &str,
+    tokens: &Tokens,
+    slot: &mut Slot,
+    head: &Head<'_>,
+    set: &mut Vec<u64>,
+    removed: &mut Vec<Removal>,
+) {
+    let whole = slot.part(text, tokens);
+    let Some((rest, affix)) = affix_rest(&whole) else {
+        return;
+    };
+    let part = whole.narrow(rest);
+    set_into(part.hashes(), set);
+    let without = jaccard(head.set, set);
+    set_into(whole.hashes(), set);
+    // The affix is a watermark only if the headline is better matched without it.
+    if without > jaccard(head.set, set) {
+        removed.push(Removal {
+            span: affix,
+            reason: Reason::Watermark,
+        });
+        slot.keep = part.span;
     }
 }
 
@@ -94,64 +287,87 @@ fn prefix_len(n: usize) -> usize {
 /// How far into a page of `blocks` blocks a headline's first copy may stand: a headline
 /// heads its article, while lines repeated by every comment below it ("Reply", "Share this")
 /// start further down.
-pub(crate) fn heads_within(blocks: usize) -> usize {
+fn heads_within(blocks: usize) -> usize {
     (blocks / 3).max(10)
 }
 
-/// The headline among `sets` (one per block; `None` for a block that cannot be one): the
-/// earliest block of the largest group of copies whose first block is before `within`, if any.
-pub(crate) fn most_repeated(sets: &[Option<TokenSet>], within: usize) -> Option<usize> {
-    // Prefix filtering keeps this near linear on pages of thousands of lines, and exact: two
-    // sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of each, in
-    // any one order of tokens. Rarest tokens first makes the prefixes selective, so only
-    // blocks sharing a rare token are compared.
-    let mut frequency: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
-    for set in sets.iter().flatten() {
-        for &t in &set.0 {
-            *frequency.entry(t).or_insert(0) += 1;
+/// Buffers of [`Repeats::most_repeated`].
+#[derive(Default, Debug)]
+struct Repeats {
+    frequency: TokenTable<u32>,
+    /// Each set's prefix: its rarest tokens, one after another.
+    prefixes: Vec<u64>,
+    prefix_ranges: Vec<(u32, u32)>,
+    /// (token, set) for every prefix token, sorted: the sets whose prefix holds a token.
+    index: Vec<(u64, u32)>,
+    grouped: Vec<bool>,
+    others: Vec<u32>,
+}
+
+impl Repeats {
+    /// The headline among the candidate sets (`ranges[i]` into `sets`; `None` for a block
+    /// that cannot be one): the earliest block of the largest group of copies whose first
+    /// block is before `within`, if any.
+    fn most_repeated(&mut self, sets: &[u64], ranges: &[Option<(u32, u32)>], within: usize) -> Option<usize> {
+        // Prefix filtering keeps this near linear on pages of thousands of lines, and exact:
+        // two sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of
+        // each, in any one order of tokens. Rarest tokens first makes the prefixes selective,
+        // so only blocks sharing a rare token are compared.
+        let set_of = |i: usize| ranges[i].map(|(a, b)| &sets[a as usize..b as usize]);
+        let frequency = &mut self.frequency;
+        frequency.clear();
+        for &t in sets {
+            *frequency.entry(t) += 1;
         }
-    }
-    let prefixes: Vec<Vec<u64>> = sets
-        .iter()
-        .map(|set| {
-            let Some(set) = set else { return Vec::new() };
-            let mut order = set.0.clone();
-            order.sort_unstable_by_key(|t| (frequency[t], *t));
-            order.truncate(prefix_len(order.len()));
-            order
-        })
-        .collect();
-    let mut index: ahash::AHashMap<u64, Vec<usize>> = ahash::AHashMap::new();
-    for (i, prefix) in prefixes.iter().enumerate() {
-        for &token in prefix {
-            index.entry(token).or_default().push(i);
+        self.prefixes.clear();
+        self.prefix_ranges.clear();
+        self.index.clear();
+        for i in 0..ranges.len() {
+            let start = self.prefixes.len();
+            if let Some(set) = set_of(i) {
+                self.prefixes.extend_from_slice(set);
+                let prefix = &mut self.prefixes[start..];
+                prefix.sort_unstable_by_key(|&t| (frequency.get(t).copied().unwrap_or(0), t));
+                self.prefixes.truncate(start + prefix_len(set.len()));
+                self.index.extend(self.prefixes[start..].iter().map(|&t| (t, i as u32)));
+            }
+            self.prefix_ranges.push((start as u32, self.prefixes.len() as u32));
         }
-    }
-    let mut grouped = vec![false; sets.len()];
-    let mut best: Option<(usize, usize)> = None; // (copies, first block)
-    let mut others = Vec::new();
-    for (i, set) in sets.iter().enumerate() {
-        let Some(head) = set.as_ref().filter(|_| !grouped[i]) else {
-            continue;
-        };
-        others.clear();
-        for token in &prefixes[i] {
-            others.extend(index[token].iter().copied().filter(|&j| j > i && !grouped[j]));
-        }
-        others.sort_unstable();
-        others.dedup();
-        let mut copies = 1;
-        for &j in &others {
-            if head.is_repeated_by(sets[j].as_ref().expect("indexed blocks have sets")) {
-                grouped[j] = true;
-                copies += 1;
+        self.index.sort_unstable();
+        self.grouped.clear();
+        self.grouped.resize(ranges.len(), false);
+        let mut best: Option<(usize, usize)> = None; // (copies, first block)
+        for i in 0..ranges.len() {
+            let Some(head) = set_of(i).filter(|_| !self.grouped[i]) else {
+                continue;
+            };
+            self.others.clear();
+            let (a, b) = self.prefix_ranges[i];
+            for &token in &self.prefixes[a as usize..b as usize] {
+                let from = self.index.partition_point(|&(t, _)| t < token);
+                let holders = self.index[from..].iter().take_while(|&&(t, _)| t == token);
+                let grouped = &self.grouped;
+                self.others.extend(
+                    holders
+                        .map(|&(_, j)| j)
+                        .filter(|&j| j as usize > i && !grouped[j as usize]),
+                );
+            }
+            self.others.sort_unstable();
+            self.others.dedup();
+            let mut copies = 1;
+            for &j in &self.others {
+                if repeats(head, set_of(j as usize).expect("indexed blocks have sets")) {
+                    self.grouped[j as usize] = true;
+                    copies += 1;
+                }
+            }
+            if copies >= 2 && i < within && best.is_none_or(|(n, _)| copies > n) {
+                best = Some((copies, i));
             }
         }
-        if copies >= 2 && i < within && best.is_none_or(|(n, _)| copies > n) {
-            best = Some((copies, i));
-        }
+        best.map(|(_, i)| i)
     }
-    best.map(|(_, i)| i)
 }
 
 #[cfg(test)]
@@ -159,14 +375,37 @@ mod tests {
     use super::*;
     use crate::text::token_hashes_into;
 
-    fn set(text: &str) -> TokenSet {
+    fn set(text: &str) -> Vec<u64> {
         let mut out = Vec::new();
         token_hashes_into(text, &mut Vec::new(), &mut out);
-        TokenSet::new(&out)
+        let mut s = Vec::new();
+        set_into(&out, &mut s);
+        s
     }
 
-    /// The naive twin of [`most_repeated`]: every pair compared.
-    fn most_repeated_naive(sets: &[Option<TokenSet>]) -> Option<usize> {
+    /// Flat storage of optional sets, as the headline step builds it.
+    fn flat(sets: &[Option<Vec<u64>>]) -> (Vec<u64>, Vec<Option<(u32, u32)>>) {
+        let mut data = Vec::new();
+        let ranges = sets
+            .iter()
+            .map(|s| {
+                s.as_ref().map(|s| {
+                    let start = data.len() as u32;
+                    data.extend_from_slice(s);
+                    (start, data.len() as u32)
+                })
+            })
+            .collect();
+        (data, ranges)
+    }
+
+    fn most_repeated(sets: &[Option<Vec<u64>>], within: usize) -> Option<usize> {
+        let (data, ranges) = flat(sets);
+        Repeats::default().most_repeated(&data, &ranges, within)
+    }
+
+    /// The naive twin of [`Repeats::most_repeated`]: every pair compared.
+    fn most_repeated_naive(sets: &[Option<Vec<u64>>]) -> Option<usize> {
         let mut grouped = vec![false; sets.len()];
         let mut best: Option<(usize, usize)> = None;
         for i in 0..sets.len() {
@@ -175,7 +414,7 @@ mod tests {
             };
             let mut copies = 1;
             for j in i + 1..sets.len() {
-                if !grouped[j] && sets[j].as_ref().is_some_and(|s| head.is_repeated_by(s)) {
+                if !grouped[j] && sets[j].as_ref().is_some_and(|s| repeats(head, s)) {
                     grouped[j] = true;
                     copies += 1;
                 }
@@ -197,35 +436,72 @@ mod tests {
                 .wrapping_add(1442695040888963407);
             (state >> 33) % n
         };
+        let mut scratch = Repeats::default();
         for _ in 0..300 {
-            let sets: Vec<Option<TokenSet>> = (0..next(12) + 1)
+            let sets: Vec<Option<Vec<u64>>> = (0..next(12) + 1)
                 .map(|_| {
                     let len = next(9) + 1;
                     let tokens: Vec<u64> = (0..len)
                         .map(|_| crate::text::token_hash(&[b'a' + next(12) as u8]))
                         .collect();
-                    (next(5) > 0).then(|| TokenSet::new(&tokens))
+                    let mut s = Vec::new();
+                    set_into(&tokens, &mut s);
+                    (next(5) > 0).then_some(s)
                 })
                 .collect();
-            assert_eq!(most_repeated(&sets, usize::MAX), most_repeated_naive(&sets), "{sets:?}");
+            let (data, ranges) = flat(&sets);
+            assert_eq!(
+                scratch.most_repeated(&data, &ranges, usize::MAX),
+                most_repeated_naive(&sets),
+                "{sets:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_bloom_mask_never_rejects_a_copy() {
+        let mut state = 11u64;
+        let mut next = move |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for _ in 0..2000 {
+            let draw = |next: &mut dyn FnMut(u64) -> u64| -> Vec<u64> {
+                let len = next(12) + 1;
+                (0..len)
+                    .map(|_| crate::text::token_hash(&[b'a' + next(16) as u8]))
+                    .collect()
+            };
+            let (head, block) = (draw(&mut next), draw(&mut next));
+            let (mut h, mut b) = (Vec::new(), Vec::new());
+            set_into(&head, &mut h);
+            set_into(&block, &mut b);
+            if repeats(&h, &b) {
+                assert!(Head::new(&h).may_be_repeated_by(&block));
+            }
         }
     }
 
     #[test]
     fn copies_exact_watermarked_and_reworded() {
         let h = set("Neighboring Kazakhstan was close to Russia, and relations between the two sides are in crisis.");
-        assert!(h.is_repeated_by(&set(
-            "Neighboring Kazakhstan was close to Russia, and relations between the two sides are in crisis. - DayDayNews"
-        )));
-        assert!(h.is_repeated_by(&set(
-            "Neighboring country Kazakhstan was close to Russia, and the relationship between the two parties is in crisis."
-        )));
-        assert!(!h.is_repeated_by(&set(
-            "Kazakhstan is the largest landlocked country with a vast territory."
-        )));
+        assert!(repeats(
+            &h,
+            &set("Neighboring Kazakhstan was close to Russia, and relations between the two sides are in crisis. - DayDayNews")
+        ));
+        assert!(repeats(
+            &h,
+            &set("Neighboring country Kazakhstan was close to Russia, and the relationship between the two parties is in crisis.")
+        ));
+        assert!(!repeats(
+            &h,
+            &set("Kazakhstan is the largest landlocked country with a vast territory.")
+        ));
         let short = set("Obama wins");
-        assert!(short.is_repeated_by(&set("obama WINS")));
-        assert!(!short.is_repeated_by(&set("Obama wins again today")));
+        assert!(repeats(&short, &set("obama WINS")));
+        assert!(!repeats(&short, &set("Obama wins again today")));
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod model;
 mod profile;
 mod prose;
 mod strip;
+mod table;
 mod unit;
 
 use std::fmt;
@@ -46,9 +47,8 @@ pub use profile::{
     WORDS_SAMPLE,
 };
 
-use block::{facts_into, BlockFacts, TokenScratch};
-use headline::TokenSet;
-use strip::{affix_rest, strip_learned_affixes, strip_markup};
+use block::{BlockFacts, PageText, Part, Tokens};
+use strip::{strip_learned_affixes, strip_markup};
 
 /// One page to clean or learn from.
 #[derive(Clone, Copy, Debug)]
@@ -145,13 +145,16 @@ pub struct Cleaner<'p> {
     learned_from_these: bool,
 }
 
-/// A page after every step before chrome.
-struct Prepared {
-    blocks: Vec<Block>,
+/// Buffers for learning and cleaning, reused from one page to the next, so that a page
+/// costs few allocations once they have grown. Give each thread its own.
+#[derive(Default, Debug)]
+pub struct Scratch {
+    page: PageText,
     slots: Vec<Slot>,
-    tokens: Vec<u64>,
-    title: Option<String>,
-    removed: Vec<Removal>,
+    head: headline::HeadScratch,
+    units: unit::UnitScratch,
+    /// Learning: the page's sentence tokens, (occurrences, all in CJK sentences).
+    words: table::TokenTable<(u32, bool)>,
 }
 
 /// One block still in play, or a run of wrapped lines of one paragraph, with the features the
@@ -175,8 +178,22 @@ struct Slot {
     whole: BlockFacts,
     /// Facts of `keep`.
     facts: BlockFacts,
+    /// The tokens of `keep` (a range of the page's tokens).
     tokens: Range<usize>,
     fate: Option<Reason>,
+}
+
+impl Slot {
+    /// The part of the block still in play (`tokens` may still count an affix the headline
+    /// step cut from `keep`; the part's do not).
+    fn part<'a>(&self, text: &'a str, tokens: &'a Tokens) -> Part<'a> {
+        Part {
+            text,
+            span: self.keep.clone(),
+            tokens,
+            range: tokens.within(self.tokens.clone(), &self.keep),
+        }
+    }
 }
 
 impl<'p> Cleaner<'p> {
@@ -198,67 +215,72 @@ impl<'p> Cleaner<'p> {
     }
 
     /// Every step before chrome: blocks, markup and affixes, headline, boilerplate, repeats.
-    fn prepare<'t>(&self, page: &Page<'t>) -> Prepared {
+    /// Leaves the page's blocks and slots in `scratch`; returns the title and the removals
+    /// so far.
+    fn prepare(&self, page: &Page<'_>, scratch: &mut Scratch) -> (Option<String>, Vec<Removal>) {
         let text = page.text;
         let site = page.site.and_then(|s| self.profiles.site(s));
         let mut removed = Vec::new();
-        let mut scratch = TokenScratch::default();
-        let mut tokens = Vec::new();
-        let mut slots: Vec<Slot> = Vec::new();
-        let blocks = segment(text);
-        for b in &blocks {
-            let start = tokens.len();
-            let whole = facts_into(&text[b.span.clone()], &mut scratch, &mut tokens);
-            let mut keep = b.span.clone();
+        let Scratch {
+            page: analysis,
+            slots,
+            head,
+            ..
+        } = scratch;
+        analysis.analyze(text);
+        slots.clear();
+        for b in 0..analysis.blocks.len() {
+            let block = analysis.block(text, b);
+            let whole = block.facts();
+            let mut keep = block.span.clone();
             strip_markup(text, &mut keep, &mut removed);
+            let mut part = block.narrow(keep);
             if let Some(site) = site {
-                strip_learned_affixes(text, &mut keep, site, &mut scratch, &mut removed);
+                part = strip_learned_affixes(part, site, &mut removed);
             }
-            let (facts, tokens_range) = if keep == b.span {
-                (whole.clone(), start..tokens.len())
-            } else {
-                tokens.truncate(start);
-                let f = facts_into(&text[keep.clone()], &mut scratch, &mut tokens);
-                (f, start..tokens.len())
+            let facts = match part.span == block.span {
+                true => whole.clone(),
+                false => part.facts(),
             };
-            let fate = (facts.tokens == 0 && keep.is_empty()).then_some(Reason::Markup);
+            let fate = (facts.tokens == 0 && part.span.is_empty()).then_some(Reason::Markup);
             slots.push(Slot {
-                keep,
+                keep: part.span,
                 whole,
                 facts,
-                tokens: tokens_range,
+                tokens: part.range,
                 fate,
             });
         }
 
-        let title = self.headline(page, &mut slots, &tokens, site, &mut scratch, &mut removed);
-        for slot in &mut slots {
+        let title = self.headline(page, &analysis.tokens, slots, site, head, &mut removed);
+        for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site) {
                 slot.fate = Some(Reason::SiteBoilerplate);
             }
         }
-        mark_in_page_repeats(&mut slots);
-        Prepared {
-            blocks,
-            slots,
-            tokens,
-            title,
-            removed,
-        }
+        mark_in_page_repeats(slots);
+        (title, removed)
     }
 
     /// Clean one page.
     pub fn clean(&self, page: &Page<'_>) -> Cleaned {
+        self.clean_with(page, &mut Scratch::default())
+    }
+
+    /// Clean one page with the caller's buffers (the same result as [`Cleaner::clean`],
+    /// with fewer allocations when one `Scratch` serves many pages).
+    pub fn clean_with(&self, page: &Page<'_>, scratch: &mut Scratch) -> Cleaned {
         let text = page.text;
-        let Prepared {
-            blocks,
-            mut slots,
-            tokens,
-            title,
-            mut removed,
-        } = self.prepare(page);
+        let (title, mut removed) = self.prepare(page, scratch);
         let site = page.site.and_then(|s| self.profiles.site(s));
-        self.mark_chrome(text, &blocks, &mut slots, &tokens, site);
+        let Scratch {
+            page: analysis,
+            slots,
+            units,
+            ..
+        } = scratch;
+        let blocks = &analysis.blocks;
+        self.mark_chrome(text, blocks, slots, &analysis.tokens.hash, site, units);
 
         let mut kept = Vec::new();
         let mut body = String::new();
@@ -292,106 +314,6 @@ impl<'p> Cleaner<'p> {
         }
     }
 
-    /// Find the headline, mark it and its copies, and return the title.
-    fn headline(
-        &self,
-        page: &Page<'_>,
-        slots: &mut [Slot],
-        tokens: &[u64],
-        site: Option<&SiteProfile>,
-        scratch: &mut TokenScratch,
-        removed: &mut Vec<Removal>,
-    ) -> Option<String> {
-        let text = page.text;
-        let set_of = |s: &Slot| TokenSet::new(&tokens[s.tokens.clone()]);
-        let (head, title, mut head_block) = match page.title {
-            Some(title) => {
-                let mut t = Vec::new();
-                facts_into(title, scratch, &mut t);
-                (TokenSet::new(&t), Some(title.to_owned()), None)
-            }
-            None => {
-                let sets: Vec<Option<TokenSet>> = slots
-                    .iter()
-                    .map(|s| {
-                        let n = s.facts.tokens as usize;
-                        let fits = s.fate.is_none()
-                            && (headline::MIN_TOKENS..=headline::MAX_TOKENS).contains(&n)
-                            && s.facts.digit_tokens * 3 < s.facts.tokens
-                            && !self.is_template(s, site);
-                        fits.then(|| set_of(s))
-                    })
-                    .collect();
-                // The block repeated most, else the first block that reads like a headline
-                // (not a sentence: a lone first paragraph stays in the body).
-                // A headline heads something: a longer block follows it.
-                let i = headline::most_repeated(&sets, headline::heads_within(sets.len())).or_else(|| {
-                    (0..slots.len()).find(|&i| {
-                        let f = &slots[i].facts;
-                        let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
-                        let heads = slots[i + 1..]
-                            .iter()
-                            .any(|s| s.fate.is_none() && s.facts.tokens > f.tokens);
-                        sets[i].is_some() && f.tokens <= headline::STANDALONE_MAX_TOKENS && !statement && heads
-                    })
-                })?;
-                let mut head = sets[i].clone().expect("the headline is a candidate");
-                // "Headline - Site" whose copy below is just "Headline": the title is the copy's
-                // text, and the affix a watermark.
-                if let Some((rest, affix)) = affix_rest(text, slots[i].keep.clone()) {
-                    let mut t = Vec::new();
-                    facts_into(&text[rest.clone()], scratch, &mut t);
-                    let bare = TokenSet::new(&t);
-                    if sets
-                        .iter()
-                        .enumerate()
-                        .any(|(j, s)| j != i && s.as_ref() == Some(&bare))
-                    {
-                        removed.push(Removal {
-                            span: affix,
-                            reason: Reason::Watermark,
-                        });
-                        slots[i].keep = rest;
-                        head = bare;
-                    }
-                }
-                (head, Some(text[slots[i].keep.clone()].to_owned()), Some(i))
-            }
-        };
-        if head.len() == 0 {
-            return title;
-        }
-        for (i, slot) in slots.iter_mut().enumerate() {
-            let n = slot.facts.tokens as usize;
-            if slot.fate.is_some() || n > headline::MAX_TOKENS || !head.could_be_repeated_by(n) {
-                continue;
-            }
-            let whole = set_of(slot);
-            if head.is_repeated_by(&whole) {
-                // The first exact copy of a given title is the headline block itself.
-                let is_head = head_block == Some(i) || (head_block.is_none() && whole == head);
-                if is_head {
-                    head_block = Some(i);
-                }
-                // An affix the headline lacks is a watermark, where one can be told apart.
-                split_affix(text, slot, &head, scratch, removed);
-                slot.fate = Some(if is_head {
-                    Reason::Headline
-                } else {
-                    Reason::HeadlineRepeat
-                });
-            } else if let Some((rest, _)) = affix_rest(text, slot.keep.clone()) {
-                let mut t = Vec::new();
-                facts_into(&text[rest.clone()], scratch, &mut t);
-                if head.is_repeated_by(&TokenSet::new(&t)) {
-                    split_affix(text, slot, &head, scratch, removed);
-                    slot.fate = Some(Reason::HeadlineRepeat);
-                }
-            }
-        }
-        title
-    }
-
     /// Other learned pages of the site that hold this block.
     fn others(&self, pages: u32) -> u32 {
         pages.saturating_sub(u32::from(self.learned_from_these))
@@ -418,26 +340,6 @@ impl<'p> Cleaner<'p> {
             return true;
         }
         f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(site.shape_pages(f.shape)) >= SHAPE_PAGES
-    }
-}
-
-/// If `slot` is the headline plus an affix the headline does not have, report the affix as a
-/// watermark and shrink the slot to the rest.
-fn split_affix(text: &str, slot: &mut Slot, head: &TokenSet, scratch: &mut TokenScratch, removed: &mut Vec<Removal>) {
-    let Some((rest, affix)) = affix_rest(text, slot.keep.clone()) else {
-        return;
-    };
-    let mut whole = Vec::new();
-    facts_into(&text[slot.keep.clone()], scratch, &mut whole);
-    let mut part = Vec::new();
-    facts_into(&text[rest.clone()], scratch, &mut part);
-    // The affix is a watermark only if the headline is better matched without it.
-    if head.jaccard(&TokenSet::new(&part)) > head.jaccard(&TokenSet::new(&whole)) {
-        removed.push(Removal {
-            span: affix,
-            reason: Reason::Watermark,
-        });
-        slot.keep = rest;
     }
 }
 

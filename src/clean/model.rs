@@ -106,11 +106,17 @@ fn density(f: &BlockFacts, function: u32) -> f64 {
     f64::from(function) / f64::from(f.tokens.max(1))
 }
 
+/// Features of the unit itself, of each neighbour, and of its place on the page.
+const OWN: usize = 15;
+const NEIGHBOUR: usize = 6;
+const LAYOUT: usize = 7;
+const _: () = assert!(OWN + 2 * NEIGHBOUR + LAYOUT == FEATURES.len(), "one value per feature");
+
 /// The features of a unit, in the order of [`FEATURES`].
-pub(crate) fn features(u: &UnitFacts<'_>) -> Vec<f32> {
+pub(crate) fn features(u: &UnitFacts<'_>) -> [f32; FEATURES.len()] {
     let f = u.facts;
     let b = |x: bool| if x { 1.0 } else { 0.0 };
-    let mut x = vec![
+    let own: [f64; OWN] = [
         (1.0 + words(f)).ln(),
         density(f, u.function),
         f64::from(f.digit_tokens) / f64::from(f.tokens.max(1)),
@@ -127,8 +133,8 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> Vec<f32> {
         u.site_share.map_or(0.0, |s| s.0),
         u.site_share.map_or(0.0, |s| s.1),
     ];
-    for n in [&u.prev, &u.next] {
-        x.extend(match n {
+    let neighbour = |n: &Neighbour| -> [f64; NEIGHBOUR] {
+        match n {
             Neighbour::Edge => [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
             Neighbour::Removed => [0.0, 1.0, 0.0, 0.0, 0.0, 0.0],
             Neighbour::InPlay { facts, function, class } => [
@@ -139,10 +145,10 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> Vec<f32> {
                 density(facts, *function),
                 (1.0 + words(facts)).ln(),
             ],
-        });
-    }
+        }
+    };
     let l = &u.layout;
-    x.extend([
+    let layout: [f64; LAYOUT] = [
         l.share,
         l.share_before,
         l.good_before,
@@ -150,9 +156,17 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> Vec<f32> {
         l.capitalized,
         b(l.ends_colon),
         (1.0 + l.page_tokens).ln(),
-    ]);
-    debug_assert_eq!(x.len(), FEATURES.len());
-    x.into_iter().map(|v| v as f32).collect()
+    ];
+    let mut out = [0.0; FEATURES.len()];
+    let values = own
+        .into_iter()
+        .chain(neighbour(&u.prev))
+        .chain(neighbour(&u.next))
+        .chain(layout);
+    for (o, v) in out.iter_mut().zip(values) {
+        *o = v as f32;
+    }
+    out
 }
 
 /// A logistic regression over standardized features.

@@ -14,17 +14,21 @@
 //! Profiles save as versioned JSON ([`Profiles::to_json`]); loading checks the format, its
 //! version and the token hash they were built with.
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::block::{block_keys, facts_into, segment, TokenScratch};
-use super::Page;
+use std::ops::Range;
+
+use super::block::{ends_like_sentence, sequence_hash, Part};
+use super::table::FunctionWords;
+use super::{Page, Scratch};
+use crate::shingle::{Fold, SHINGLE_SEED};
 use crate::text::TOKEN_SEED;
 
 /// The `format` field of saved profiles.
 pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
 /// The version of the saved profile format. Bump it when the meaning of any field changes.
-pub const PROFILE_VERSION: u32 = 2;
+pub const PROFILE_VERSION: u32 = 3;
 /// Function words kept per script class (words; Han/Kana/Hangul characters).
 const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
@@ -54,56 +58,50 @@ pub struct PageFacts {
 impl PageFacts {
     /// The facts of one page (pure; call it from any thread).
     pub fn of(page: &Page<'_>) -> PageFacts {
-        PageFacts::of_page(page, 0)
+        PageFacts::of_page(page, 0, &mut Scratch::default())
     }
 
-    /// The facts of the page at position `index` of the pages learned from. Function words
-    /// are counted on every page of the first [`WORDS_ALL_PAGES`], then on one page in
-    /// [`WORDS_SAMPLE`]: the most frequent tokens of a corpus show after a few thousand pages,
-    /// and counting them is the costliest part of learning.
-    pub fn of_page(page: &Page<'_>, index: u64) -> PageFacts {
+    /// The facts of the page at position `index` of the pages learned from, with the caller's
+    /// buffers. Function words are counted on every page of the first [`WORDS_ALL_PAGES`],
+    /// then on one page in [`WORDS_SAMPLE`]: the most frequent tokens of a corpus show after a
+    /// few thousand pages.
+    pub fn of_page(page: &Page<'_>, index: u64, scratch: &mut Scratch) -> PageFacts {
         let count_words = index < WORDS_ALL_PAGES || index % WORDS_SAMPLE == 0;
-        let mut scratch = TokenScratch::default();
-        let mut tokens = Vec::new();
+        let text = page.text;
+        let Scratch {
+            page: analysis, words, ..
+        } = scratch;
+        analysis.analyze(text);
+        words.clear();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
             ..PageFacts::default()
         };
-        let mut words: Vec<(u64, bool)> = Vec::new();
-        for block in segment(page.text) {
-            let text = &page.text[block.span];
-            if count_words {
-                tokens.clear();
-                let f = facts_into(text, &mut scratch, &mut tokens);
-                if f.tokens == 0 {
-                    continue;
-                }
-                facts.blocks.push(f.hash);
-                facts.shapes.push(f.shape);
-                if f.tokens >= SENTENCE_MIN_TOKENS && f.sentence_end {
-                    let cjk = f.cjk_tokens * 2 > f.tokens;
-                    words.extend(tokens.iter().map(|&t| (t, cjk)));
-                }
-            } else {
-                // Only the keys: no token is hashed on its own.
-                let Some((hash, shape)) = block_keys(text, &mut scratch) else {
-                    continue;
-                };
-                facts.blocks.push(hash);
-                facts.shapes.push(shape);
+        for b in 0..analysis.blocks.len() {
+            let part = analysis.block(text, b);
+            if part.range.is_empty() {
+                continue;
             }
-            for affix in [trailing_affix(text), leading_affix(text)].into_iter().flatten() {
-                facts.affixes.push(affix_key(affix.text, affix.side, &mut scratch));
+            facts.blocks.push(sequence_hash(part.hashes()));
+            facts.shapes.push(part.shape());
+            if count_words && part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str()) {
+                let cjk = part.range.clone().filter(|&i| part.is_cjk(i)).count() * 2 > part.range.len();
+                for &t in part.hashes() {
+                    // (occurrences, every occurrence in a CJK sentence)
+                    let e = words.entry(t);
+                    e.1 = if e.0 == 0 { cjk } else { e.1 && cjk };
+                    e.0 += 1;
+                }
+            }
+            for affix in [trailing_affix(&part), leading_affix(&part)].into_iter().flatten() {
+                facts.affixes.push(affix.key);
             }
         }
         for v in [&mut facts.blocks, &mut facts.shapes, &mut facts.affixes] {
             v.sort_unstable();
             v.dedup();
         }
-        words.sort_unstable();
-        for group in words.chunk_by(|a, b| a.0 == b.0) {
-            facts.words.push((group[0].0, group.len() as u32, group[0].1));
-        }
+        facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
     }
 }
@@ -117,38 +115,51 @@ pub(crate) enum Side {
 
 /// A short affix of a block, split from the rest at a separator.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Affix<'a> {
-    /// The affix's words.
-    pub text: &'a str,
+pub(crate) struct Affix {
     pub side: Side,
-    /// The rest of the block, as a byte range within it.
-    pub rest: std::ops::Range<usize>,
-    /// The affix with its separator, as a byte range within the block.
-    pub span: std::ops::Range<usize>,
+    /// The rest of the block, as a byte range of the text.
+    pub rest: Range<usize>,
+    /// The affix with its separator, as a byte range of the text.
+    pub span: Range<usize>,
+    /// What the site profile counts it by ([`affix_key`]).
+    pub key: u64,
 }
 
 /// The text after a block's last separator, when it is short and the rest is not.
-pub(crate) fn trailing_affix(block: &str) -> Option<Affix<'_>> {
-    let (at, sep) = separators(block).last()?;
-    let (rest, affix) = (&block[..at], &block[at + sep..]);
-    short_affix(affix, rest).then_some(Affix {
-        text: affix,
+pub(crate) fn trailing_affix(part: &Part<'_>) -> Option<Affix> {
+    let (at, sep) = separators(part.str()).last()?;
+    let (cut, after) = (part.span.start + at, part.span.start + at + sep);
+    let (rest, affix) = split_tokens(part, cut, after);
+    short_affix(&affix, &rest).then(|| Affix {
         side: Side::Trailing,
-        rest: 0..at,
-        span: at..block.len(),
+        rest: part.span.start..cut,
+        span: cut..part.span.end,
+        key: affix_key(&part.tokens.hash[affix], Side::Trailing),
     })
 }
 
 /// The text before a block's first separator, when it is short and the rest is not.
-pub(crate) fn leading_affix(block: &str) -> Option<Affix<'_>> {
-    let (at, sep) = separators(block).next()?;
-    let (affix, rest) = (&block[..at], &block[at + sep..]);
-    short_affix(affix, rest).then_some(Affix {
-        text: affix,
+pub(crate) fn leading_affix(part: &Part<'_>) -> Option<Affix> {
+    let (at, sep) = separators(part.str()).next()?;
+    let (cut, after) = (part.span.start + at, part.span.start + at + sep);
+    let (affix, rest) = split_tokens(part, cut, after);
+    short_affix(&affix, &rest).then(|| Affix {
         side: Side::Leading,
-        rest: at + sep..block.len(),
-        span: 0..at + sep,
+        rest: after..part.span.end,
+        span: part.span.start..after,
+        key: affix_key(&part.tokens.hash[affix], Side::Leading),
     })
+}
+
+/// The part's tokens before `cut` and from `after` on (a separator's token, `_`, is in
+/// neither).
+fn split_tokens(part: &Part<'_>, cut: usize, after: usize) -> (Range<usize>, Range<usize>) {
+    let r = part.range.clone();
+    let t = part.tokens;
+    let meta = &t.meta[r.clone()];
+    let before = r.start + meta.partition_point(|m| m.end <= cut);
+    let from = r.start + meta.partition_point(|m| m.start < after);
+    (r.start..before, from..r.end)
 }
 
 /// Every separator in `block` as (byte offset, length), left to right, found in one scan:
@@ -179,22 +190,19 @@ fn separator_at(bytes: &[u8], i: usize) -> Option<usize> {
     (rest.get(mark) == Some(&b' ')).then_some(mark + 2)
 }
 
-fn short_affix(affix: &str, rest: &str) -> bool {
-    let tokens = |s: &str| {
-        let mut n = 0;
-        crate::text::for_each_token(s, &mut Vec::new(), |_| n += 1);
-        n
-    };
-    let n = tokens(affix);
-    (1..=AFFIX_MAX_TOKENS).contains(&n) && tokens(rest) > n
+fn short_affix(affix: &Range<usize>, rest: &Range<usize>) -> bool {
+    let n = affix.len();
+    (1..=AFFIX_MAX_TOKENS).contains(&n) && rest.len() > n
 }
 
-/// The key of an affix: its normalized tokens and its side.
-pub(crate) fn affix_key(affix: &str, side: Side, scratch: &mut TokenScratch) -> u64 {
-    let mut tokens = Vec::new();
-    facts_into(affix, scratch, &mut tokens);
-    tokens.push(side as u64);
-    crate::shingle::shingle_hash(&tokens)
+/// The key of an affix: its token hashes and its side.
+pub(crate) fn affix_key(tokens: &[u64], side: Side) -> u64 {
+    let mut fold = Fold::new(SHINGLE_SEED);
+    for &t in tokens {
+        fold.push(t);
+    }
+    fold.push(side as u64);
+    fold.finish()
 }
 
 #[derive(Default)]
@@ -313,7 +321,7 @@ impl Learner {
         for (token, (pages, count, is_cjk)) in self.words {
             if is_cjk { &mut cjk } else { &mut latin }.push((pages, count, token));
         }
-        let mut function_words = AHashSet::new();
+        let mut function_words = Vec::new();
         for mut class in [latin, cjk] {
             // Most pages first, then most occurrences, then the hash: a total order.
             class.sort_unstable_by(|a, b| b.cmp(a));
@@ -336,7 +344,7 @@ impl Learner {
             })
             .collect();
         Profiles {
-            function_words,
+            function_words: FunctionWords::new(function_words),
             sites,
             pages: self.pages,
             inferred,
@@ -374,7 +382,7 @@ impl SiteProfile {
 /// Learned site profiles and function words: what [`super::Cleaner`] cleans with.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Profiles {
-    pub(crate) function_words: AHashSet<u64>,
+    pub(crate) function_words: FunctionWords,
     pub(crate) sites: AHashMap<String, SiteProfile>,
     pages: u64,
     /// Learned pages without a site that were grouped into an inferred site, by page index.
@@ -385,8 +393,9 @@ impl Profiles {
     /// Learn from pages in order (single-threaded; see [`Learner`] to spread the work).
     pub fn learn<'a>(pages: impl IntoIterator<Item = Page<'a>>) -> Profiles {
         let mut learner = Learner::new();
+        let mut scratch = Scratch::default();
         for (index, page) in pages.into_iter().enumerate() {
-            learner.add(PageFacts::of_page(&page, index as u64));
+            learner.add(PageFacts::of_page(&page, index as u64, &mut scratch));
         }
         learner.finish()
     }
@@ -414,7 +423,7 @@ impl Profiles {
 
     /// Is this token hash ([`crate::text::token_hash`]) a function word?
     pub fn is_function_word(&self, token: u64) -> bool {
-        self.function_words.contains(&token)
+        self.function_words.contains(token)
     }
 
     /// The profiles as versioned JSON (deterministic: sites and entries sorted).
@@ -424,8 +433,7 @@ impl Profiles {
             v.sort_unstable();
             v
         };
-        let mut function_words: Vec<u64> = self.function_words.iter().copied().collect();
-        function_words.sort_unstable();
+        let function_words = self.function_words.sorted().to_vec();
         let mut sites: Vec<SavedSite> = self
             .sites
             .iter()
@@ -479,7 +487,7 @@ impl Profiles {
             })
             .collect();
         Ok(Profiles {
-            function_words: saved.function_words.into_iter().collect(),
+            function_words: FunctionWords::new(saved.function_words),
             sites,
             pages: saved.pages,
             // Inferred sites name learned pages by position; new pages have no position.
@@ -509,6 +517,7 @@ struct SavedSite {
 
 #[cfg(test)]
 mod tests {
+    use super::super::block::{facts_of, PageText};
     use super::*;
 
     fn page<'a>(text: &'a str, site: &'a str) -> Page<'a> {
@@ -529,14 +538,12 @@ mod tests {
         let profiles = Profiles::learn(pages.iter().map(|t| page(t, "a.com")));
         let site = profiles.site("a.com").unwrap();
         assert_eq!(site.pages, 3);
-        let mut scratch = TokenScratch::default();
-        let mut tokens = Vec::new();
-        let home = facts_into("home / news", &mut scratch, &mut tokens);
+        let home = facts_of("home / news");
         assert_eq!(site.block_pages(home.hash), 3);
-        let date = facts_into("1999/01/01 military 5", &mut scratch, &mut tokens);
+        let date = facts_of("1999/01/01 military 5");
         assert_eq!(site.block_pages(date.hash), 0);
         assert_eq!(site.shape_pages(date.shape), 2);
-        let key = affix_key("DayDayNews", Side::Trailing, &mut scratch);
+        let key = affix_key(&[crate::text::token_hash(b"daydaynews")], Side::Trailing);
         assert_eq!(site.affix_pages(key), 2);
         assert!(profiles.site("b.com").is_none());
     }
@@ -552,20 +559,28 @@ mod tests {
         }
     }
 
+    /// The affixes of `block` (one line) as (trailing, leading).
+    fn affixes(block: &str) -> (Option<Affix>, Option<Affix>) {
+        let mut page = PageText::default();
+        page.analyze(block);
+        let part = page.block(block, 0);
+        (trailing_affix(&part), leading_affix(&part))
+    }
+
     #[test]
     fn affixes_need_a_longer_rest() {
-        let t = trailing_affix("A long headline here - Site").unwrap();
-        assert_eq!(
-            (t.text, t.side, t.rest, t.span),
-            ("Site", Side::Trailing, 0..20, 20..27)
-        );
-        let l = leading_affix("Source: x | A long headline here").unwrap();
-        assert_eq!(
-            (l.text, l.side, l.rest, l.span),
-            ("Source: x", Side::Leading, 12..32, 0..12)
-        );
-        assert_eq!(trailing_affix("Home - News"), None);
-        assert_eq!(trailing_affix("no separator at all"), None);
+        let t = affixes("A long headline here - Site").0.unwrap();
+        let key = affix_key(&[crate::text::token_hash(b"site")], Side::Trailing);
+        assert_eq!((t.side, t.rest, t.span, t.key), (Side::Trailing, 0..20, 20..27, key));
+        let l = affixes("Source: x | A long headline here").1.unwrap();
+        let tokens = [crate::text::token_hash(b"source"), crate::text::token_hash(b"x")];
+        let key = affix_key(&tokens, Side::Leading);
+        assert_eq!((l.side, l.rest, l.span, l.key), (Side::Leading, 12..32, 0..12, key));
+        assert_eq!(affixes("Home - News"), (None, None));
+        assert_eq!(affixes("no separator at all"), (None, None));
+        // The separator's own token ("_") belongs to neither side.
+        let u = affixes("A long headline here _ Site").0.unwrap();
+        assert_eq!(u.key, affix_key(&[crate::text::token_hash(b"site")], Side::Trailing));
     }
 
     #[test]
@@ -584,7 +599,7 @@ mod tests {
         let profiles = Profiles::learn(["Home\nA b c d\n", "Home\nE f g h\n"].iter().map(|t| page(t, "a.com")));
         let json = profiles.to_json();
         assert_eq!(Profiles::from_json(&json).unwrap(), profiles);
-        let old = json.replace("\"version\":2", "\"version\":0");
+        let old = json.replace(&format!("\"version\":{PROFILE_VERSION}"), "\"version\":0");
         assert!(Profiles::from_json(&old).unwrap_err().contains("version 0"));
         assert!(Profiles::from_json("{}")
             .unwrap_err()

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use super::block::TokenScratch;
-use super::profile::{affix_key, leading_affix, trailing_affix, Side};
+use super::block::Part;
+use super::profile::{leading_affix, trailing_affix, Side};
 use super::{Reason, Removal, SiteProfile};
 
 /// Pages an affix must be on to be a learned watermark.
@@ -60,35 +60,31 @@ fn is_markup(word: &str) -> bool {
 }
 
 /// Strip affixes the site's pages carry (` - DayDayNews`), leaving the rest of the block.
-pub(super) fn strip_learned_affixes(
-    text: &str,
-    keep: &mut Range<usize>,
+pub(super) fn strip_learned_affixes<'a>(
+    mut part: Part<'a>,
     site: &SiteProfile,
-    scratch: &mut TokenScratch,
     removed: &mut Vec<Removal>,
-) {
+) -> Part<'a> {
     for side in [Side::Trailing, Side::Leading] {
-        let block = &text[keep.clone()];
         let affix = match side {
-            Side::Trailing => trailing_affix(block),
-            Side::Leading => leading_affix(block),
+            Side::Trailing => trailing_affix(&part),
+            Side::Leading => leading_affix(&part),
         };
         if let Some(affix) = affix {
-            if site.affix_pages(affix_key(affix.text, affix.side, scratch)) >= AFFIX_PAGES {
+            if site.affix_pages(affix.key) >= AFFIX_PAGES {
                 removed.push(Removal {
-                    span: keep.start + affix.span.start..keep.start + affix.span.end,
+                    span: affix.span,
                     reason: Reason::Watermark,
                 });
-                *keep = keep.start + affix.rest.start..keep.start + affix.rest.end;
+                part = part.narrow(affix.rest);
             }
         }
     }
+    part
 }
 
 /// The block without a trailing (else leading) short affix, if it has one: (rest, affix).
-pub(super) fn affix_rest(text: &str, keep: Range<usize>) -> Option<(Range<usize>, Range<usize>)> {
-    let block = &text[keep.clone()];
-    let affix = trailing_affix(block).or_else(|| leading_affix(block))?;
-    let shift = |r: Range<usize>| keep.start + r.start..keep.start + r.end;
-    Some((shift(affix.rest), shift(affix.span)))
+pub(super) fn affix_rest(part: &Part<'_>) -> Option<(Range<usize>, Range<usize>)> {
+    let affix = trailing_affix(part).or_else(|| leading_affix(part))?;
+    Some((affix.rest, affix.span))
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use rayon::prelude::*;
-use reprint::clean::{Cleaned, Cleaner, Profiles, Reason};
+use reprint::clean::{Cleaned, Cleaner, Profiles, Reason, Scratch};
 use reprint::io::{extend_record, Output};
 use reprint::Error;
 
@@ -87,12 +87,12 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
         let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
             .into_par_iter()
             .enumerate()
-            .map(|(i, (record, index))| {
+            .map_init(Scratch::default, |scratch, (i, (record, index))| {
                 let record = record?;
                 let line = batch.line(i);
                 let site = site_of(&record, fields);
                 let site = site.as_deref().or_else(|| profiles.inferred_site(index));
-                let cleaned = cleaner.clean(&page_of(&record, site));
+                let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
                 let mut written = Vec::with_capacity(line.len() * 2);
                 extend_record(line, &WRITTEN, &members(&cleaned), &mut written)?;
                 written.push(b'\n');

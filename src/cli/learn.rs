@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::clean::{Learner, Page, PageFacts, Profiles};
+use reprint::clean::{Learner, Page, PageFacts, Profiles, Scratch};
 use reprint::io::{url_host, FieldNames, Record, Source};
 use reprint::Error;
 
@@ -50,10 +50,10 @@ pub fn learn(
         |batch, reporter| {
             let facts: Vec<Result<PageFacts, reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                 .into_par_iter()
-                .map(|(record, index)| {
+                .map_init(Scratch::default, |scratch, (record, index)| {
                     let record = record?;
                     let site = site_of(&record, fields);
-                    Ok(PageFacts::of_page(&page_of(&record, site.as_deref()), index))
+                    Ok(PageFacts::of_page(&page_of(&record, site.as_deref()), index, scratch))
                 })
                 .collect();
             let path = sources[batch.source].path();

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::clean::{Cleaner, Profiles};
+use reprint::clean::{Cleaner, Profiles, Scratch};
 use reprint::date::parse_date;
 use reprint::io::{parse_record, FieldNames, Record, Source};
 use reprint::{Error, MinHasher, SignatureTable, Survivor};
@@ -129,11 +129,11 @@ fn sign_batch(
             let bodies: Vec<String> = records
                 .par_iter()
                 .enumerate()
-                .map(|(i, r)| {
+                .map_init(Scratch::default, |scratch, (i, r)| {
                     let site = site_of(r, settings.fields);
                     // Documents are the pages learned from, in the same order.
                     let site = site.as_deref().or_else(|| profiles.inferred_site(first + i as u64));
-                    let body = cleaner.clean(&page_of(r, site)).body;
+                    let body = cleaner.clean_with(&page_of(r, site), scratch).body;
                     // A page with nothing left is still a document: sign its text.
                     match body.is_empty() {
                         true => r.text.to_string(),

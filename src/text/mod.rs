@@ -18,13 +18,47 @@ use std::ops::Range;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// The seed of [`token_hash`]. Part of the persisted format: changing it changes every
-/// signature (the golden test in `minhash` notices).
-pub const TOKEN_SEED: u64 = 0x7265_7072_696e_7431; // "reprint1"
+/// signature (the golden test in `tests/golden.rs` notices).
+pub const TOKEN_SEED: u64 = 0x7265_7072_696e_7432; // "reprint2"
 
-/// The stable 64-bit hash of one token's lowercased UTF-8 bytes (XXH3-64 with [`TOKEN_SEED`]).
+/// The stable 64-bit hash of one token's lowercased UTF-8 bytes.
+///
+/// Tokens are short (nearly all words fit in 16 bytes, a Han character in 3), so the hash
+/// reads them in at most two overlapping 8-byte loads and mixes with MurmurHash3's
+/// finalizer; longer tokens take XXH3-64. Seeded with [`TOKEN_SEED`], fixed on every
+/// platform, and frozen by the golden test.
 #[inline]
 pub fn token_hash(token: &[u8]) -> u64 {
-    xxh3_64_with_seed(token, TOKEN_SEED)
+    use crate::shingle::fmix64;
+    let n = token.len();
+    let len = n as u64;
+    if n <= 8 {
+        fmix64(load_upto_8(token) ^ TOKEN_SEED ^ (len << 60))
+    } else if n <= 16 {
+        let a = u64::from_le_bytes(token[..8].try_into().expect("8 bytes"));
+        let b = u64::from_le_bytes(token[n - 8..].try_into().expect("8 bytes"));
+        fmix64(a ^ TOKEN_SEED).wrapping_add(fmix64(b ^ TOKEN_SEED.rotate_left(32) ^ len))
+    } else {
+        xxh3_64_with_seed(token, TOKEN_SEED)
+    }
+}
+
+/// The bytes of a token of at most 8 bytes as one little-endian word, zero-padded, read with
+/// at most two loads.
+#[inline]
+fn load_upto_8(t: &[u8]) -> u64 {
+    let n = t.len();
+    if n >= 4 {
+        let lo = u64::from(u32::from_le_bytes(t[..4].try_into().expect("4 bytes")));
+        let hi = u64::from(u32::from_le_bytes(t[n - 4..].try_into().expect("4 bytes")));
+        lo | (hi << (8 * (n - 4)))
+    } else if n > 0 {
+        // One to three bytes: the first, the middle and the last (with the length mixed in
+        // by the caller, this tells them apart).
+        u64::from(t[0]) | (u64::from(t[n / 2]) << 8) | (u64::from(t[n - 1]) << 16)
+    } else {
+        0
+    }
 }
 
 /// How an ASCII byte takes part in a token.
@@ -46,16 +80,6 @@ static ASCII_WORD: [u8; 128] = {
     }
     table
 };
-
-/// The lowercase form of ASCII byte `b` when it is a word byte (`a-z`, `0-9`, `_`, after
-/// lowercasing), else `None`. `b` must be below 0x80.
-#[inline]
-pub(crate) fn ascii_word_byte(b: u8) -> Option<u8> {
-    match ASCII_WORD[usize::from(b)] {
-        SEPARATOR => None,
-        lower => Some(lower),
-    }
-}
 
 /// Is `c` one of the characters that form a token on their own (Han, Kana, Hangul)?
 #[inline]
@@ -122,64 +146,152 @@ pub fn for_each_token(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8])
 
 /// Walk the tokens of `text` as [`for_each_token`] does, with each token's byte span in
 /// `text` (from its first byte to the end of its last character).
-///
-/// ASCII words take the fast path: vector scans find where a word starts and ends
-/// ([`scan`]), and a word without capitals is handed on as a slice of `text`, uncopied. Any
-/// other character is decoded and classified one at a time.
 #[inline]
 pub fn for_each_token_span(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8], Range<usize>)) {
+    for_each_token_kind(text, buf, |token, span, _| emit(token, span));
+}
+
+/// What the tokenizer learns of a token on the way, so callers need not look at it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word without ASCII digits.
+    Word,
+    /// A word holding at least one ASCII digit.
+    WordWithDigit,
+    /// One Han, Kana or Hangul character.
+    Single,
+}
+
+/// Walk the tokens of `text` as [`for_each_token_span`] does, with each token's kind.
+///
+/// The text is read in windows of 64 bytes, each classified at once into bit masks (word
+/// bytes, capitals, digits, non-ASCII bytes; `scan`). In a window of ASCII only, every word
+/// is found from the masks with a count of trailing zeros, with no branch per byte, and a
+/// word without capitals is handed on as a slice of `text`, uncopied. A window holding other
+/// characters is read a character at a time.
+#[inline]
+pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8], Range<usize>, TokenKind)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    let mut window = scan::Window::new(bytes);
+    // `i` is never inside a token.
     let mut i = 0;
+    while i < len {
+        let m = scan::masks(bytes, i);
+        let covered = (len - i).min(64);
+        let valid = if covered == 64 { u64::MAX } else { (1u64 << covered) - 1 };
+        if m.high & valid != 0 {
+            i = by_characters(text, i, i + covered, buf, &mut emit);
+            continue;
+        }
+        let word = m.word & valid;
+        let mut starts = word & !(word << 1);
+        let mut next = i + covered;
+        if covered == 64 && word >> 63 == 1 {
+            // The last word may go on past the window: leave it for the next window, which
+            // starts where it does (a word of 64 bytes or more is read by characters).
+            let last = 63 - starts.leading_zeros();
+            starts &= !(1u64 << last);
+            next = i + last as usize;
+            if last == 0 {
+                next = by_characters(text, i, i + 1, buf, &mut emit);
+            }
+        }
+        while starts != 0 {
+            let s = starts.trailing_zeros();
+            starts &= starts - 1;
+            let n = (!(word >> s)).trailing_zeros();
+            let run = (1u64 << n) - 1;
+            let (start, end) = (i + s as usize, i + (s + n) as usize);
+            let kind = match (m.digit >> s) & run != 0 {
+                true => TokenKind::WordWithDigit,
+                false => TokenKind::Word,
+            };
+            if (m.upper >> s) & run != 0 {
+                buf.clear();
+                lower_ascii_into(buf, &bytes[start..end]);
+                emit(buf, start..end, kind);
+            } else {
+                emit(&bytes[start..end], start..end, kind);
+            }
+        }
+        i = next;
+    }
+}
+
+/// Read the tokens starting in `from..until` a character at a time (a token may run past
+/// `until`), and return where the last one ends (at least `until`).
+fn by_characters(
+    text: &str,
+    from: usize,
+    until: usize,
+    buf: &mut Vec<u8>,
+    emit: &mut impl FnMut(&[u8], Range<usize>, TokenKind),
+) -> usize {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut window = scan::Window::new_at(bytes, from);
+    let mut i = from;
     loop {
         i = window.skip_separators(i);
-        if i >= len {
-            return;
+        if i >= until {
+            return i.max(until);
         }
         if bytes[i] < 0x80 {
-            let (end, capital) = window.word_end(i);
+            let word = window.word_end(i);
+            let end = word.end;
+            let kind = match word.digit {
+                true => TokenKind::WordWithDigit,
+                false => TokenKind::Word,
+            };
             if end < len && bytes[end] >= 0x80 && matches!(classify(decode(bytes, end).0), CharClass::Word) {
                 // A word that goes on past ASCII ("cafe\u{301}", "naïve").
                 buf.clear();
                 lower_ascii_into(buf, &bytes[i..end]);
-                i = finish_word(bytes, end, i, buf, &mut emit);
-            } else if capital {
+                i = finish_word(bytes, end, i, word.digit, buf, emit);
+            } else if word.capital {
                 buf.clear();
                 lower_ascii_into(buf, &bytes[i..end]);
-                emit(buf, i..end);
+                emit(buf, i..end, kind);
                 i = end;
             } else {
-                emit(&bytes[i..end], i..end);
+                emit(&bytes[i..end], i..end, kind);
                 i = end;
             }
             continue;
         }
-        let (c, width) = decode(bytes, i);
-        match classify(c) {
-            CharClass::Separator => i += width,
-            CharClass::Single => {
-                emit(&bytes[i..i + width], i..i + width);
-                i += width;
+        // A run of characters of three bytes (Han, Kana, Hangul, and CJK punctuation).
+        loop {
+            let (c, width) = decode(bytes, i);
+            match classify(c) {
+                CharClass::Separator => i += width,
+                CharClass::Single => {
+                    emit(&bytes[i..i + width], i..i + width, TokenKind::Single);
+                    i += width;
+                }
+                CharClass::Word => {
+                    buf.clear();
+                    push_lower(buf, c);
+                    i = finish_word(bytes, i + width, i, false, buf, emit);
+                    break;
+                }
             }
-            CharClass::Word => {
-                buf.clear();
-                push_lower(buf, c);
-                i = finish_word(bytes, i + width, i, buf, &mut emit);
+            if i >= until || bytes[i] < 0xE0 {
+                break;
             }
         }
     }
 }
 
-/// The slow path of one word: `buf` holds the lowercased word from `start` up to `from`;
-/// take word characters up to the next separator or single-character token, emit the word,
-/// and return where it ends.
+/// The slow path of one word: `buf` holds the lowercased word from `start` up to `from`
+/// (`digit`: it holds an ASCII digit); take word characters up to the next separator or
+/// single-character token, emit the word, and return where it ends.
 fn finish_word(
     bytes: &[u8],
     mut from: usize,
     start: usize,
+    mut digit: bool,
     buf: &mut Vec<u8>,
-    emit: &mut impl FnMut(&[u8], Range<usize>),
+    emit: &mut impl FnMut(&[u8], Range<usize>, TokenKind),
 ) -> usize {
     while from < bytes.len() {
         let b = bytes[from];
@@ -188,6 +300,7 @@ fn finish_word(
                 SEPARATOR => break,
                 lower => buf.push(lower),
             }
+            digit |= b.is_ascii_digit();
             from += 1;
             continue;
         }
@@ -198,7 +311,11 @@ fn finish_word(
         push_lower(buf, c);
         from += width;
     }
-    emit(buf, start..from);
+    let kind = match digit {
+        true => TokenKind::WordWithDigit,
+        false => TokenKind::Word,
+    };
+    emit(buf, start..from, kind);
     from
 }
 
@@ -223,6 +340,50 @@ fn decode(bytes: &[u8], i: usize) -> (char, usize) {
     };
     // Valid UTF-8 decodes to a valid scalar value; the fallback is never taken.
     (char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER), width)
+}
+
+/// The whitespace-separated words of `text` and how many of them start with an uppercase
+/// letter, as `split_whitespace` and `char::is_uppercase` count them. Runs of 64 ASCII bytes
+/// are counted from bit masks; other runs a character at a time.
+pub fn word_case(text: &str) -> (u32, u32) {
+    let bytes = text.as_bytes();
+    let (mut words, mut capitalized) = (0u32, 0u32);
+    // Whether the byte before `i` ends a word (or `i` is the start).
+    let mut after_space = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        let m = scan::masks(bytes, i);
+        let covered = (bytes.len() - i).min(64);
+        let valid = if covered == 64 { u64::MAX } else { (1u64 << covered) - 1 };
+        if m.high & valid == 0 {
+            let word = !m.space & valid;
+            let starts = word & !((word << 1) | u64::from(!after_space));
+            words += starts.count_ones();
+            capitalized += (starts & m.upper).count_ones();
+            after_space = (word >> (covered - 1)) & 1 == 0;
+            i += covered;
+            continue;
+        }
+        // A character at a time up to the end of the window (the last character may run past
+        // it).
+        let end = i + covered;
+        while i < end {
+            let b = bytes[i];
+            let (space, upper, width) = if b < 0x80 {
+                (b == b' ' || (0x09..=0x0D).contains(&b), b.is_ascii_uppercase(), 1)
+            } else {
+                let (c, width) = decode(bytes, i);
+                (c.is_whitespace(), after_space && c.is_uppercase(), width)
+            };
+            if !space && after_space {
+                words += 1;
+                capitalized += u32::from(upper);
+            }
+            after_space = space;
+            i += width;
+        }
+    }
+    (words, capitalized)
 }
 
 /// Append the hash of every token of `text` to `out` (cleared first).
@@ -305,7 +466,15 @@ mod tests {
 
     fn fast_tokens(text: &str) -> Vec<(Vec<u8>, Range<usize>)> {
         let mut out = Vec::new();
-        for_each_token_span(text, &mut Vec::new(), |t, span| out.push((t.to_vec(), span)));
+        for_each_token_kind(text, &mut Vec::new(), |t, span, kind| {
+            let naive_kind = match (t.iter().any(u8::is_ascii_digit), &text[span.clone()]) {
+                (_, s) if s.chars().count() == 1 && is_cjk_token_char(s.chars().next().unwrap()) => TokenKind::Single,
+                (true, _) => TokenKind::WordWithDigit,
+                (false, _) => TokenKind::Word,
+            };
+            assert_eq!(kind, naive_kind, "{:?}", &text[span.clone()]);
+            out.push((t.to_vec(), span))
+        });
         out
     }
 
@@ -315,6 +484,30 @@ mod tests {
         #[test]
         fn fast_path_agrees_with_naive(text in "([a-zA-Z0-9_]{1,20}|[ ,.;!?'\\-]{1,3}|[éÉßİ\u{301}ΣЖ]|[中文，。한국]|😀|\\PC){0,40}") {
             proptest::prop_assert_eq!(fast_tokens(&text), naive_tokens(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// Words and capitals as `split_whitespace` counts them, across 64-byte windows.
+        #[test]
+        fn word_case_agrees_with_split_whitespace(s in "([A-Za-z]{1,9}|[ \t\n]{1,3}|[\u{a0}\u{3000}\u{85}]|[ÉéΣσ中]|[.,(])*") {
+            let words = s.split_whitespace().count() as u32;
+            let caps = s
+                .split_whitespace()
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .count() as u32;
+            proptest::prop_assert_eq!(word_case(&s), (words, caps));
+        }
+    }
+
+    #[test]
+    fn fast_path_agrees_with_naive_on_the_sample_corpus() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/sample.jsonl");
+        let sample = std::fs::read_to_string(path).expect("corpora/sample.jsonl is committed");
+        let fields = crate::io::FieldNames::default();
+        for line in sample.lines() {
+            let record = crate::io::parse_record(line.as_bytes(), &fields).expect("the sample parses");
+            assert_eq!(fast_tokens(&record.text), naive_tokens(&record.text));
         }
     }
 
@@ -360,6 +553,35 @@ mod tests {
     #[test]
     fn normalize_joins_tokens() {
         assert_eq!(normalize("  Hello,   WORLD!\n\tGood-bye. "), "hello world good bye");
+    }
+
+    #[test]
+    fn short_token_hashes_are_distinct() {
+        // Every token of up to two letters or digits, and a few longer ones that share loads.
+        let alphabet: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').collect();
+        let mut tokens: Vec<Vec<u8>> = alphabet.iter().map(|&a| vec![a]).collect();
+        for &a in &alphabet {
+            for &b in &alphabet {
+                tokens.push(vec![a, b]);
+                tokens.push(vec![a, b, a]);
+                tokens.push(vec![a, a, b]);
+            }
+        }
+        for t in [
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgha",
+            "bbcdefgh",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "中",
+            "文",
+        ] {
+            tokens.push(t.as_bytes().to_vec());
+        }
+        let hashes: std::collections::BTreeSet<u64> = tokens.iter().map(|t| token_hash(t)).collect();
+        let distinct: std::collections::BTreeSet<&Vec<u8>> = tokens.iter().collect();
+        assert_eq!(hashes.len(), distinct.len());
     }
 
     #[test]

@@ -18,6 +18,21 @@ pub(super) struct Masks {
     pub high: u64,
     /// `A-Z`.
     pub upper: u64,
+    /// `0-9`.
+    pub digit: u64,
+    /// ASCII whitespace (`\t`, `\n`, vertical tab, form feed, `\r`, space).
+    pub space: u64,
+}
+
+/// Where a word of ASCII word bytes ends, and what it holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct WordEnd {
+    /// The index of the first byte after the word.
+    pub end: usize,
+    /// A byte of the word is a capital letter.
+    pub capital: bool,
+    /// A byte of the word is a digit.
+    pub digit: bool,
 }
 
 /// The masks of the 64 bytes from `base` (bytes past the end count as separators).
@@ -50,11 +65,12 @@ pub(super) struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    pub(super) fn new(bytes: &'a [u8]) -> Window<'a> {
+    /// A window of `bytes` first placed at `base`.
+    pub(super) fn new_at(bytes: &'a [u8], base: usize) -> Window<'a> {
         Window {
             bytes,
-            base: 0,
-            masks: masks(bytes, 0),
+            base,
+            masks: masks(bytes, base),
         }
     }
 
@@ -72,6 +88,8 @@ impl<'a> Window<'a> {
                 word: m.word >> shift,
                 high: m.high >> shift,
                 upper: m.upper >> shift,
+                digit: m.digit >> shift,
+                space: m.space >> shift,
             },
             64 - shift,
         )
@@ -91,23 +109,29 @@ impl<'a> Window<'a> {
         self.bytes.len()
     }
 
-    /// The first index `>= i` that is not a word byte, or the text's length, and whether a
-    /// byte from `i` up to it is a capital letter.
+    /// The end of the word of ASCII word bytes starting at `i`: the first index `>= i` that
+    /// is not a word byte, or the text's length.
     #[inline]
-    pub(super) fn word_end(&mut self, mut i: usize) -> (usize, bool) {
-        let mut capital = false;
+    pub(super) fn word_end(&mut self, mut i: usize) -> WordEnd {
+        let mut word = WordEnd {
+            end: self.bytes.len(),
+            capital: false,
+            digit: false,
+        };
         while i < self.bytes.len() {
             let (m, covered) = self.at(i);
             let stop = !m.word;
             let n = stop.trailing_zeros().min(covered);
             let below = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-            capital |= m.upper & below != 0;
+            word.capital |= m.upper & below != 0;
+            word.digit |= m.digit & below != 0;
             if n < covered {
-                return ((i + n as usize).min(self.bytes.len()), capital);
+                word.end = (i + n as usize).min(self.bytes.len());
+                return word;
             }
             i += covered as usize;
         }
-        (self.bytes.len(), capital)
+        word
     }
 }
 
@@ -129,6 +153,12 @@ pub(super) mod portable {
             }
             if b.is_ascii_uppercase() {
                 m.upper |= bit;
+            }
+            if b.is_ascii_digit() {
+                m.digit |= bit;
+            }
+            if b == b' ' || (0x09..=0x0D).contains(&b) {
+                m.space |= bit;
             }
         }
         m
@@ -164,18 +194,29 @@ mod sse2 {
             // SAFETY: bytes 16k..16k+16 of a 64-byte array are readable; the load is unaligned.
             let v = unsafe { _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast::<__m128i>()) };
             let upper = in_range(v, b'A', b'Z');
+            let digit = in_range(v, b'0', b'9');
             // SAFETY: as above.
-            let (word, high, upper) = unsafe {
+            let space = unsafe { _mm_or_si128(in_range(v, 0x09, 0x0D), _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8))) };
+            // SAFETY: as above.
+            let (word, high, upper, digit, space) = unsafe {
                 let word = _mm_or_si128(
                     _mm_or_si128(in_range(v, b'a', b'z'), upper),
-                    _mm_or_si128(in_range(v, b'0', b'9'), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8))),
+                    _mm_or_si128(digit, _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8))),
                 );
-                (_mm_movemask_epi8(word), _mm_movemask_epi8(v), _mm_movemask_epi8(upper))
+                (
+                    _mm_movemask_epi8(word),
+                    _mm_movemask_epi8(v),
+                    _mm_movemask_epi8(upper),
+                    _mm_movemask_epi8(digit),
+                    _mm_movemask_epi8(space),
+                )
             };
             let shift = 16 * k as u32;
             m.word |= u64::from(word as u16) << shift;
             m.high |= u64::from(high as u16) << shift;
             m.upper |= u64::from(upper as u16) << shift;
+            m.digit |= u64::from(digit as u16) << shift;
+            m.space |= u64::from(space as u16) << shift;
         }
         m
     }

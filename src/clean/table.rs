@@ -1,0 +1,201 @@
+//! A small open-addressing map keyed by token hashes, for the per-page counting and the
+//! per-token lookups of the hot loops.
+//!
+//! Token hashes are already uniform 64-bit values, so the table indexes by their top bits
+//! with no further hashing, probes linearly, and keeps keys and values in one array: a lookup
+//! is a shift, a load and a compare or two. It is reused from page to page (clearing touches
+//! only the slots in use). In memory only; nothing here is persisted.
+
+/// Marks an empty slot. A token whose hash is this value is stored as [`ZERO_KEY`].
+const EMPTY: u64 = 0;
+/// Stands in for a key equal to [`EMPTY`].
+const ZERO_KEY: u64 = 1;
+
+/// A map from token hashes to `V`, iterated in insertion order.
+#[derive(Clone, Debug)]
+pub(crate) struct TokenTable<V> {
+    slots: Vec<(u64, V)>,
+    /// Slots in use, in insertion order.
+    used: Vec<u32>,
+    /// `64 - log2(slots.len())`.
+    shift: u32,
+}
+
+impl<V: Copy + Default> Default for TokenTable<V> {
+    fn default() -> Self {
+        TokenTable::with_capacity(16)
+    }
+}
+
+impl<V: Copy + Default> TokenTable<V> {
+    /// A table for about `n` keys before it grows.
+    pub(crate) fn with_capacity(n: usize) -> TokenTable<V> {
+        let size = (2 * n).next_power_of_two().max(16);
+        TokenTable {
+            slots: vec![(EMPTY, V::default()); size],
+            used: Vec::new(),
+            shift: 64 - size.trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn key(k: u64) -> u64 {
+        if k == EMPTY {
+            ZERO_KEY
+        } else {
+            k
+        }
+    }
+
+    /// The slot holding `k`, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, k: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut i = (k >> self.shift) as usize;
+        loop {
+            let key = self.slots[i].0;
+            if key == k || key == EMPTY {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The value of `k`, inserted as `V::default()` when absent.
+    #[inline]
+    pub(crate) fn entry(&mut self, k: u64) -> &mut V {
+        let k = Self::key(k);
+        let mut i = self.find(k);
+        if self.slots[i].0 == EMPTY {
+            if 2 * (self.used.len() + 1) > self.slots.len() {
+                self.grow();
+                i = self.find(k);
+            }
+            self.slots[i].0 = k;
+            self.used.push(i as u32);
+        }
+        &mut self.slots[i].1
+    }
+
+    /// The value of `k`, if present.
+    #[inline]
+    pub(crate) fn get(&self, k: u64) -> Option<&V> {
+        let k = Self::key(k);
+        let i = self.find(k);
+        (self.slots[i].0 == k).then(|| &self.slots[i].1)
+    }
+
+    /// Is `k` present?
+    #[inline]
+    pub(crate) fn contains(&self, k: u64) -> bool {
+        self.get(k).is_some()
+    }
+
+    /// Number of keys.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.used.len()
+    }
+
+    /// Every (key, value) in insertion order (a key equal to 0 is reported as 1).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (u64, V)> + '_ {
+        self.used.iter().map(|&i| self.slots[i as usize])
+    }
+
+    /// Remove every key, keeping the memory.
+    pub(crate) fn clear(&mut self) {
+        for &i in &self.used {
+            self.slots[i as usize] = (EMPTY, V::default());
+        }
+        self.used.clear();
+    }
+
+    fn grow(&mut self) {
+        let old: Vec<(u64, V)> = self.iter().collect();
+        *self = TokenTable::with_capacity(self.slots.len());
+        for (k, v) in old {
+            *self.entry(k) = v;
+        }
+    }
+}
+
+/// A corpus's function words: sorted, and in a table for the per-token lookups.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FunctionWords {
+    sorted: Vec<u64>,
+    table: TokenTable<()>,
+}
+
+impl FunctionWords {
+    pub(crate) fn new(words: impl IntoIterator<Item = u64>) -> FunctionWords {
+        let mut sorted: Vec<u64> = words.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut table = TokenTable::with_capacity(sorted.len());
+        for &w in &sorted {
+            table.entry(w);
+        }
+        FunctionWords { sorted, table }
+    }
+
+    /// The words, sorted.
+    pub(crate) fn sorted(&self) -> &[u64] {
+        &self.sorted
+    }
+
+    #[inline]
+    pub(crate) fn contains(&self, token: u64) -> bool {
+        self.table.contains(token)
+    }
+
+    /// How many of `tokens` are function words.
+    #[inline]
+    pub(crate) fn count_in(&self, tokens: &[u64]) -> u32 {
+        tokens.iter().filter(|&&t| self.contains(t)).count() as u32
+    }
+}
+
+impl PartialEq for FunctionWords {
+    fn eq(&self, other: &Self) -> bool {
+        self.sorted == other.sorted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The table counts as a `BTreeMap` does, in insertion order, across growth and
+        /// clearing.
+        #[test]
+        fn counts_like_a_btreemap(keys in proptest::collection::vec(
+            proptest::prop_oneof![0u64..40, proptest::num::u64::ANY, proptest::strategy::Just(0u64)], 0..300))
+        {
+            let mut table: TokenTable<u32> = TokenTable::with_capacity(4);
+            for round in 0..2 {
+                let mut naive = std::collections::BTreeMap::new();
+                let mut order = Vec::new();
+                for &k in &keys {
+                    let k = k.wrapping_add(round);
+                    *table.entry(k) += 1;
+                    let k = if k == 0 { 1 } else { k };
+                    if !naive.contains_key(&k) {
+                        order.push(k);
+                    }
+                    *naive.entry(k).or_insert(0u32) += 1;
+                }
+                let got: Vec<(u64, u32)> = table.iter().collect();
+                let want: Vec<(u64, u32)> = order.iter().map(|k| (*k, naive[k])).collect();
+                proptest::prop_assert_eq!(got, want);
+                proptest::prop_assert_eq!(table.len(), naive.len());
+                for (k, n) in &naive {
+                    proptest::prop_assert_eq!(table.get(*k), Some(n));
+                }
+                proptest::prop_assert!(!table.contains(u64::MAX - 7) || naive.contains_key(&(u64::MAX - 7)));
+                table.clear();
+                proptest::prop_assert_eq!(table.len(), 0);
+            }
+        }
+    }
+}
