@@ -157,6 +157,12 @@ pub(crate) struct PageText {
     /// The token range of each block.
     pub ranges: Vec<Range<usize>>,
     pub tokens: Tokens,
+    /// Affix separators (` - `, ` | `, …) of every block as (byte offset, length), and each
+    /// block's range of them.
+    separators: Vec<(usize, usize)>,
+    separator_ranges: Vec<Range<usize>>,
+    /// Each block's count of menu separators ([`BlockFacts::separators`]).
+    menus: Vec<u32>,
     buf: Vec<u8>,
     masked: Vec<u8>,
 }
@@ -169,6 +175,9 @@ impl PageText {
         self.tokens.push_text(text, &mut self.buf, &mut self.masked);
         // Tokens never cross a line end, and blank lines hold none: each is in one block.
         self.ranges.clear();
+        self.separators.clear();
+        self.separator_ranges.clear();
+        self.menus.clear();
         let mut t = 0;
         for b in &self.blocks {
             let first = t;
@@ -176,6 +185,10 @@ impl PageText {
                 t += 1;
             }
             self.ranges.push(first..t);
+            let from = self.separators.len();
+            let menus = scan_gaps(text, b.span.clone(), &self.tokens.meta[first..t], &mut self.separators);
+            self.separator_ranges.push(from..self.separators.len());
+            self.menus.push(menus);
         }
     }
 
@@ -186,8 +199,39 @@ impl PageText {
             span: self.blocks[b].span.clone(),
             tokens: &self.tokens,
             range: self.ranges[b].clone(),
+            separators: &self.separators[self.separator_ranges[b].clone()],
+            menus: Some(self.menus[b]),
         }
     }
+}
+
+/// Find the separators of one block (span `block` of `text`, tokens `tokens`) by looking at
+/// the spaces between its tokens only (a separator is a space, a mark and a space, and its
+/// mark is no word, or is `_`): push its affix separators onto `out` and return its count of
+/// menu separators. The same as [`count_separators`] and [`affix_separators`] on the
+/// block's text, a test checks.
+fn scan_gaps(text: &str, block: Range<usize>, tokens: &[TokenMeta], out: &mut Vec<(usize, usize)>) -> u32 {
+    let all = text.as_bytes();
+    let bytes = &all[block.clone()];
+    let mut menus = 0;
+    let mut at = block.start;
+    for k in 0..=tokens.len() {
+        let end = tokens.get(k).map_or(block.end, |t| t.start);
+        // `at..end` holds no word byte; its spaces may start separators.
+        for p in at..end {
+            if all[p] == b' ' {
+                let i = p - block.start;
+                if let Some(len) = separator_at(bytes, i) {
+                    out.push((p, len));
+                }
+                menus += u32::from(is_menu_separator(bytes, i));
+            }
+        }
+        if let Some(t) = tokens.get(k) {
+            at = t.end;
+        }
+    }
+    menus
 }
 
 /// A block, or the part of one left after its ends are cut, with its tokens.
@@ -199,6 +243,10 @@ pub(crate) struct Part<'a> {
     pub tokens: &'a Tokens,
     /// The part's tokens: a range of `tokens`.
     pub range: Range<usize>,
+    /// The affix separators of the part's block (those inside `span` are the part's).
+    pub separators: &'a [(usize, usize)],
+    /// The part's count of menu separators, when known (the whole block's).
+    pub menus: Option<u32>,
 }
 
 impl<'a> Part<'a> {
@@ -209,11 +257,24 @@ impl<'a> Part<'a> {
 
     /// The part of this one within `span` (cut at whitespace).
     pub(crate) fn narrow(&self, span: Range<usize>) -> Part<'a> {
+        if span == self.span {
+            return self.clone();
+        }
         Part {
             range: self.tokens.within(self.range.clone(), &span),
             span,
+            menus: None,
             ..self.clone()
         }
+    }
+
+    /// The part's affix separators, left to right, as (byte offset, length).
+    pub(crate) fn affix_separators(&self) -> impl DoubleEndedIterator<Item = (usize, usize)> + '_ {
+        let span = self.span.clone();
+        self.separators
+            .iter()
+            .copied()
+            .filter(move |&(at, len)| at >= span.start && at + len <= span.end)
     }
 
     /// The part's token hashes.
@@ -251,7 +312,7 @@ impl<'a> Part<'a> {
             cjk_tokens,
             chars: s.chars().count() as u32,
             sentence_end: ends_like_sentence(s),
-            separators: count_separators(s),
+            separators: self.menus.unwrap_or_else(|| count_separators(s)),
         }
     }
 
@@ -292,6 +353,8 @@ pub(crate) fn facts_of(text: &str) -> BlockFacts {
         span: 0..text.len(),
         tokens: &page.tokens,
         range: 0..page.tokens.hash.len(),
+        separators: &[],
+        menus: None,
     };
     part.facts()
 }
@@ -314,19 +377,55 @@ pub fn ends_like_sentence(block: &str) -> bool {
 /// Count menu separators that stand between words (`Home | World | Sports` has two): a
 /// space, a mark, and a space or the end of the block.
 fn count_separators(block: &str) -> u32 {
-    const MARKS: &[&str] = &["|", "»", "·", "•", "›", "/", "-", "–", ">", "::"];
     let bytes = block.as_bytes();
     if !may_hold_marks(bytes) {
         return 0;
     }
     memchr_iter(b' ', bytes)
-        .filter(|&i| {
-            let after = &bytes[i + 1..];
-            MARKS
-                .iter()
-                .any(|m| after.starts_with(m.as_bytes()) && after.get(m.len()).is_none_or(|&b| b == b' '))
-        })
+        .filter(|&i| is_menu_separator(bytes, i))
         .count() as u32
+}
+
+/// Does the space at `bytes[i]` start a menu separator: a mark, then a space or the end?
+#[inline]
+fn is_menu_separator(bytes: &[u8], i: usize) -> bool {
+    const MARKS: &[&str] = &["|", "»", "·", "•", "›", "/", "-", "–", ">", "::"];
+    let after = &bytes[i + 1..];
+    match after.first() {
+        Some(b'|' | b'/' | b'-' | b'>' | b':' | 0xC2 | 0xE2) => MARKS
+            .iter()
+            .any(|m| after.starts_with(m.as_bytes()) && after.get(m.len()).is_none_or(|&b| b == b' ')),
+        _ => false,
+    }
+}
+
+/// What separates an affix from the rest of its block.
+#[cfg(test)]
+pub(crate) const AFFIX_SEPARATORS: &[&str] = &[" - ", " | ", " – ", " — ", " :: ", " » ", " · ", " _ ", " / "];
+
+/// Every affix separator in `block` as (byte offset, length), left to right: a space, one of
+/// [`AFFIX_SEPARATORS`]' marks, and a space (the naive scan [`scan_gaps`] agrees with).
+#[cfg(test)]
+pub(crate) fn affix_separators(block: &str) -> Vec<(usize, usize)> {
+    let bytes = block.as_bytes();
+    memchr_iter(b' ', bytes)
+        .filter_map(|i| separator_at(bytes, i).map(|len| (i, len)))
+        .collect()
+}
+
+/// The length of the affix separator starting with the space at `bytes[i]`, if one does:
+/// the byte-level form of [`AFFIX_SEPARATORS`] (a test checks they agree).
+#[inline]
+fn separator_at(bytes: &[u8], i: usize) -> Option<usize> {
+    let rest = &bytes[i + 1..];
+    let mark = match *rest.first()? {
+        b'-' | b'|' | b'_' | b'/' => 1,
+        b':' if rest.get(1) == Some(&b':') => 2,
+        0xC2 if matches!(rest.get(1), Some(0xBB | 0xB7)) => 2, // » ·
+        0xE2 if rest.get(1) == Some(&0x80) && matches!(rest.get(2), Some(0x93 | 0x94)) => 3, // – —
+        _ => return None,
+    };
+    (rest.get(mark) == Some(&b' ')).then_some(mark + 2)
 }
 
 #[cfg(test)]
@@ -367,6 +466,22 @@ mod tests {
                     let alone = facts_of(part.str());
                     proptest::prop_assert_eq!(part.facts().hash, alone.hash);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Separators found between tokens are those a scan of every space finds.
+        #[test]
+        fn gap_scan_agrees_with_every_space(text in "([a-z_]{1,5}|[ ]{1,2}|[-|/_:>]|::|»|·|•|–|—|中|\n)*") {
+            let mut page = PageText::default();
+            page.analyze(&text);
+            for b in 0..page.blocks.len() {
+                let part = page.block(&text, b);
+                let block = part.str();
+                let found: Vec<(usize, usize)> = part.affix_separators().map(|(at, len)| (at - part.span.start, len)).collect();
+                proptest::prop_assert_eq!(found, affix_separators(block));
+                proptest::prop_assert_eq!(part.menus, Some(count_separators(block)));
             }
         }
     }

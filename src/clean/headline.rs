@@ -10,7 +10,7 @@
 //! too few tokens with the headline to be a copy, and a 64-bit Bloom mask of the headline's
 //! tokens proves it before any set is built ([`Head::may_be_repeated_by`]).
 
-use super::block::Tokens;
+use super::block::PageText;
 use super::strip::affix_rest;
 use super::table::TokenTable;
 use super::{Cleaner, Page, Reason, Removal, SiteProfile, Slot};
@@ -135,13 +135,14 @@ impl Cleaner<'_> {
     pub(super) fn headline(
         &self,
         page: &Page<'_>,
-        tokens: &Tokens,
+        analysis: &PageText,
         slots: &mut [Slot],
         site: Option<&SiteProfile>,
         scratch: &mut HeadScratch,
         removed: &mut Vec<Removal>,
     ) -> Option<String> {
         let text = page.text;
+        let tokens = &analysis.tokens;
         let HeadScratch {
             title: head_set,
             bytes,
@@ -193,7 +194,7 @@ impl Cleaner<'_> {
                 head_set.extend_from_slice(set_of(i).expect("the headline is a candidate"));
                 // "Headline - Site" whose copy below is just "Headline": the title is the copy's
                 // text, and the affix a watermark.
-                let part = slots[i].part(text, tokens);
+                let part = slots[i].part(analysis, text);
                 if let Some((rest, affix)) = affix_rest(&part) {
                     let rest = part.narrow(rest);
                     set_into(rest.hashes(), set);
@@ -232,16 +233,16 @@ impl Cleaner<'_> {
                     head_block = Some(i);
                 }
                 // An affix the headline lacks is a watermark, where one can be told apart.
-                split_affix(text, tokens, slot, &head, set, removed);
+                split_affix(analysis, text, slot, &head, set, removed);
                 slot.fate = Some(if is_head {
                     Reason::Headline
                 } else {
                     Reason::HeadlineRepeat
                 });
-            } else if let Some((rest, _)) = affix_rest(&slot.part(text, tokens)) {
-                set_into(slot.part(text, tokens).narrow(rest).hashes(), set);
+            } else if let Some((rest, _)) = affix_rest(&slot.part(analysis, text)) {
+                set_into(slot.part(analysis, text).narrow(rest).hashes(), set);
                 if repeats(head.set, set) {
-                    split_affix(text, tokens, slot, &head, set, removed);
+                    split_affix(analysis, text, slot, &head, set, removed);
                     slot.fate = Some(Reason::HeadlineRepeat);
                 }
             }
@@ -253,14 +254,14 @@ impl Cleaner<'_> {
 /// If `slot` is the headline plus an affix the headline does not have, report the affix as a
 /// watermark and shrink the slot to the rest. `set` is a buffer.
 fn split_affix(
+    analysis: &PageText,
     text: &str,
-    tokens: &Tokens,
     slot: &mut Slot,
     head: &Head<'_>,
     set: &mut Vec<u64>,
     removed: &mut Vec<Removal>,
 ) {
-    let whole = slot.part(text, tokens);
+    let whole = slot.part(analysis, text);
     let Some((rest, affix)) = affix_rest(&whole) else {
         return;
     };

@@ -47,7 +47,7 @@ pub use profile::{
     WORDS_SAMPLE,
 };
 
-use block::{BlockFacts, PageText, Part, Tokens};
+use block::{BlockFacts, PageText, Part};
 use strip::{strip_learned_affixes, strip_markup};
 
 /// One page to clean or learn from.
@@ -155,6 +155,8 @@ pub struct Scratch {
     units: unit::UnitScratch,
     /// Learning: the page's sentence tokens, (occurrences, all in CJK sentences).
     words: table::TokenTable<(u32, bool)>,
+    /// Cleaning: each block hash's (first slot + 1, occurrences) on the page.
+    repeats: table::TokenTable<(usize, u32)>,
 }
 
 /// One block still in play, or a run of wrapped lines of one paragraph, with the features the
@@ -172,6 +174,8 @@ pub struct UnitTrace {
 /// Where a block stands while a page is cleaned.
 #[derive(Clone, Debug)]
 struct Slot {
+    /// The block's index on the page.
+    block: usize,
     /// The part of the block still in play (after markup and affixes are stripped).
     keep: Range<usize>,
     /// Facts of the whole block (what the site profile counted).
@@ -186,13 +190,8 @@ struct Slot {
 impl Slot {
     /// The part of the block still in play (`tokens` may still count an affix the headline
     /// step cut from `keep`; the part's do not).
-    fn part<'a>(&self, text: &'a str, tokens: &'a Tokens) -> Part<'a> {
-        Part {
-            text,
-            span: self.keep.clone(),
-            tokens,
-            range: tokens.within(self.tokens.clone(), &self.keep),
-        }
+    fn part<'a>(&self, page: &'a PageText, text: &'a str) -> Part<'a> {
+        page.block(text, self.block).narrow(self.keep.clone())
     }
 }
 
@@ -225,6 +224,7 @@ impl<'p> Cleaner<'p> {
             page: analysis,
             slots,
             head,
+            repeats,
             ..
         } = scratch;
         analysis.analyze(text);
@@ -244,6 +244,7 @@ impl<'p> Cleaner<'p> {
             };
             let fate = (facts.tokens == 0 && part.span.is_empty()).then_some(Reason::Markup);
             slots.push(Slot {
+                block: b,
                 keep: part.span,
                 whole,
                 facts,
@@ -252,13 +253,13 @@ impl<'p> Cleaner<'p> {
             });
         }
 
-        let title = self.headline(page, &analysis.tokens, slots, site, head, &mut removed);
+        let title = self.headline(page, analysis, slots, site, head, &mut removed);
         for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site) {
                 slot.fate = Some(Reason::SiteBoilerplate);
             }
         }
-        mark_in_page_repeats(slots);
+        mark_in_page_repeats(slots, repeats);
         (title, removed)
     }
 
@@ -345,18 +346,18 @@ impl<'p> Cleaner<'p> {
 
 /// Later copies of a block already on the page. A long block seen only twice stays (a quote
 /// or an excerpt printed again is part of the article).
-fn mark_in_page_repeats(slots: &mut [Slot]) {
-    let mut seen: ahash::AHashMap<u64, (usize, u32)> = ahash::AHashMap::new();
+fn mark_in_page_repeats(slots: &mut [Slot], seen: &mut table::TokenTable<(usize, u32)>) {
+    seen.clear();
     for slot in slots.iter() {
         if slot.facts.tokens > 0 {
-            seen.entry(slot.facts.hash).or_insert((0, 0)).1 += 1;
+            seen.entry(slot.facts.hash).1 += 1;
         }
     }
     for (i, slot) in slots.iter_mut().enumerate() {
         if slot.facts.tokens == 0 {
             continue;
         }
-        let entry = seen.get_mut(&slot.facts.hash).expect("every hash was counted");
+        let entry = seen.entry(slot.facts.hash);
         if entry.0 == 0 {
             entry.0 = i + 1;
             continue;

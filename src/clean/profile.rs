@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
 use super::block::{ends_like_sentence, sequence_hash, Part};
-use super::table::FunctionWords;
+use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
 use crate::shingle::{Fold, SHINGLE_SEED};
 use crate::text::TOKEN_SEED;
@@ -40,9 +40,6 @@ pub const WORDS_ALL_PAGES: u64 = 2048;
 pub const WORDS_SAMPLE: u64 = 8;
 /// An affix is at most this many tokens.
 const AFFIX_MAX_TOKENS: usize = 6;
-/// What separates an affix from the rest of its block.
-#[cfg(test)]
-pub(crate) const AFFIX_SEPARATORS: &[&str] = &[" - ", " | ", " – ", " — ", " :: ", " » ", " · ", " _ ", " / "];
 
 /// What one page contributes to its site's profile and to the function words.
 #[derive(Clone, Debug, Default)]
@@ -127,8 +124,8 @@ pub(crate) struct Affix {
 
 /// The text after a block's last separator, when it is short and the rest is not.
 pub(crate) fn trailing_affix(part: &Part<'_>) -> Option<Affix> {
-    let (at, sep) = separators(part.str()).last()?;
-    let (cut, after) = (part.span.start + at, part.span.start + at + sep);
+    let (cut, sep) = part.affix_separators().next_back()?;
+    let after = cut + sep;
     let (rest, affix) = split_tokens(part, cut, after);
     short_affix(&affix, &rest).then(|| Affix {
         side: Side::Trailing,
@@ -140,8 +137,8 @@ pub(crate) fn trailing_affix(part: &Part<'_>) -> Option<Affix> {
 
 /// The text before a block's first separator, when it is short and the rest is not.
 pub(crate) fn leading_affix(part: &Part<'_>) -> Option<Affix> {
-    let (at, sep) = separators(part.str()).next()?;
-    let (cut, after) = (part.span.start + at, part.span.start + at + sep);
+    let (cut, sep) = part.affix_separators().next()?;
+    let after = cut + sep;
     let (affix, rest) = split_tokens(part, cut, after);
     short_affix(&affix, &rest).then(|| Affix {
         side: Side::Leading,
@@ -162,34 +159,6 @@ fn split_tokens(part: &Part<'_>, cut: usize, after: usize) -> (Range<usize>, Ran
     (r.start..before, from..r.end)
 }
 
-/// Every separator in `block` as (byte offset, length), left to right, found in one scan:
-/// each is a space, one of [`AFFIX_SEPARATORS`]' marks, and a space.
-fn separators(block: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = block.as_bytes();
-    // No mark byte, no separator: skip visiting every space.
-    let bytes = if super::block::may_hold_marks(bytes) {
-        bytes
-    } else {
-        &[]
-    };
-    memchr::memchr_iter(b' ', bytes).filter_map(move |i| separator_at(bytes, i).map(|len| (i, len)))
-}
-
-/// The length of the separator starting with the space at `bytes[i]`, if one does: the
-/// byte-level form of [`AFFIX_SEPARATORS`] (a test checks they agree).
-#[inline]
-fn separator_at(bytes: &[u8], i: usize) -> Option<usize> {
-    let rest = &bytes[i + 1..];
-    let mark = match *rest.first()? {
-        b'-' | b'|' | b'_' | b'/' => 1,
-        b':' if rest.get(1) == Some(&b':') => 2,
-        0xC2 if matches!(rest.get(1), Some(0xBB | 0xB7)) => 2, // » ·
-        0xE2 if rest.get(1) == Some(&0x80) && matches!(rest.get(2), Some(0x93 | 0x94)) => 3, // – —
-        _ => return None,
-    };
-    (rest.get(mark) == Some(&b' ')).then_some(mark + 2)
-}
-
 fn short_affix(affix: &Range<usize>, rest: &Range<usize>) -> bool {
     let n = affix.len();
     (1..=AFFIX_MAX_TOKENS).contains(&n) && rest.len() > n
@@ -208,9 +177,9 @@ pub(crate) fn affix_key(tokens: &[u64], side: Side) -> u64 {
 #[derive(Default)]
 struct SiteCounts {
     pages: u32,
-    blocks: AHashMap<u64, u32>,
-    shapes: AHashMap<u64, u32>,
-    affixes: AHashMap<u64, u32>,
+    blocks: TokenTable<u32>,
+    shapes: TokenTable<u32>,
+    affixes: TokenTable<u32>,
 }
 
 impl SiteCounts {
@@ -222,7 +191,7 @@ impl SiteCounts {
             (&mut self.affixes, facts.affixes),
         ] {
             for k in keys {
-                *map.entry(k).or_insert(0) += 1;
+                *map.entry(k) += 1;
             }
         }
     }
@@ -329,7 +298,7 @@ impl Learner {
             let keep = FUNCTION_WORDS.min(class.len().div_ceil(10));
             function_words.extend(class.iter().take(keep).map(|w| w.2));
         }
-        let prune = |m: AHashMap<u64, u32>| m.into_iter().filter(|&(_, n)| n >= 2).collect();
+        let prune = |m: TokenTable<u32>| m.iter().filter(|&(_, n)| n >= 2).collect();
         let sites = self
             .sites
             .into_iter()
@@ -357,25 +326,25 @@ impl Learner {
 pub struct SiteProfile {
     /// Pages of the site the profile was learned from.
     pub pages: u32,
-    pub(crate) blocks: AHashMap<u64, u32>,
-    pub(crate) shapes: AHashMap<u64, u32>,
-    pub(crate) affixes: AHashMap<u64, u32>,
+    pub(crate) blocks: TokenTable<u32>,
+    pub(crate) shapes: TokenTable<u32>,
+    pub(crate) affixes: TokenTable<u32>,
 }
 
 impl SiteProfile {
     /// On how many learned pages a block with this hash occurs.
     pub fn block_pages(&self, hash: u64) -> u32 {
-        self.blocks.get(&hash).copied().unwrap_or(0)
+        self.blocks.get(hash).copied().unwrap_or(0)
     }
 
     /// On how many learned pages a block of this shape occurs.
     pub fn shape_pages(&self, shape: u64) -> u32 {
-        self.shapes.get(&shape).copied().unwrap_or(0)
+        self.shapes.get(shape).copied().unwrap_or(0)
     }
 
     /// On how many learned pages this affix occurs.
     pub fn affix_pages(&self, key: u64) -> u32 {
-        self.affixes.get(&key).copied().unwrap_or(0)
+        self.affixes.get(key).copied().unwrap_or(0)
     }
 }
 
@@ -428,8 +397,8 @@ impl Profiles {
 
     /// The profiles as versioned JSON (deterministic: sites and entries sorted).
     pub fn to_json(&self) -> String {
-        let sorted = |m: &AHashMap<u64, u32>| {
-            let mut v: Vec<(u64, u32)> = m.iter().map(|(&k, &n)| (k, n)).collect();
+        let sorted = |m: &TokenTable<u32>| {
+            let mut v: Vec<(u64, u32)> = m.iter().collect();
             v.sort_unstable();
             v
         };
@@ -517,7 +486,7 @@ struct SavedSite {
 
 #[cfg(test)]
 mod tests {
-    use super::super::block::{facts_of, PageText};
+    use super::super::block::{affix_separators, facts_of, PageText, AFFIX_SEPARATORS};
     use super::*;
 
     fn page<'a>(text: &'a str, site: &'a str) -> Page<'a> {
@@ -552,10 +521,10 @@ mod tests {
     fn separator_scan_agrees_with_the_list() {
         for sep in AFFIX_SEPARATORS {
             let block = format!("words before{sep}after");
-            assert_eq!(separators(&block).collect::<Vec<_>>(), [(12, sep.len())], "{sep:?}");
+            assert_eq!(affix_separators(&block), [(12, sep.len())], "{sep:?}");
         }
         for not in ["a -b", "a- b", "a : b", "a ‒ b", "a \u{a0} b", "a ¬ b"] {
-            assert_eq!(separators(not).count(), 0, "{not:?}");
+            assert!(affix_separators(not).is_empty(), "{not:?}");
         }
     }
 

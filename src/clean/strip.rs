@@ -18,7 +18,7 @@ const MARKUP_WORDS: &[&str] = &[
 /// Strip a markup word glued to the start or end of a block (`html On July 5, …`).
 pub(super) fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Vec<Removal>) {
     let block = &text[keep.clone()];
-    let Some(first) = block.split_whitespace().next() else {
+    let Some(first) = first_word(block) else {
         return;
     };
     let first_is_markup = is_markup(first);
@@ -43,7 +43,7 @@ pub(super) fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Ve
         }
     }
     let block = &text[keep.clone()];
-    if let Some(last) = block.split_whitespace().next_back().filter(|w| is_markup(w)) {
+    if let Some(last) = last_word(block).filter(|w| is_markup(w)) {
         let before = block[..block.len() - last.len()].trim_end();
         if before.ends_with(['.', '!', '?', '"', '”']) {
             removed.push(Removal {
@@ -52,6 +52,39 @@ pub(super) fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Ve
             });
             keep.end = keep.start + before.len();
         }
+    }
+}
+
+/// Words longer than this are markup only as tags (`<…>`).
+const SHORT_WORD_BYTES: usize = 16;
+
+/// The first whitespace-separated word of `block`, when it could be markup: looked for in
+/// the first [`SHORT_WORD_BYTES`] bytes only, unless the block starts with a tag (a Chinese
+/// paragraph is one long "word", and is not scanned).
+fn first_word(block: &str) -> Option<&str> {
+    let t = block.trim_start();
+    let mut cut = t.len().min(SHORT_WORD_BYTES);
+    while !t.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let word = t[..cut].split_whitespace().next()?;
+    match word.len() < cut || cut == t.len() || !t.starts_with('<') {
+        true => Some(word),
+        false => t.split_whitespace().next(),
+    }
+}
+
+/// The last whitespace-separated word of `block`, as [`first_word`] finds the first.
+fn last_word(block: &str) -> Option<&str> {
+    let t = block.trim_end();
+    let mut cut = t.len().saturating_sub(SHORT_WORD_BYTES);
+    while !t.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let word = t[cut..].split_whitespace().next_back()?;
+    match word.len() < t.len() - cut || cut == 0 || !t.ends_with('>') {
+        true => Some(word),
+        false => t.split_whitespace().next_back(),
     }
 }
 
@@ -87,4 +120,28 @@ pub(super) fn strip_learned_affixes<'a>(
 pub(super) fn affix_rest(part: &Part<'_>) -> Option<(Range<usize>, Range<usize>)> {
     let affix = trailing_affix(part).or_else(|| leading_affix(part))?;
     Some((affix.rest, affix.span))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The first and last words agree with `split_whitespace` wherever they could be markup.
+        #[test]
+        fn first_and_last_words(block in "([a-z<>/&;]{1,20}|[ \u{3000}]|[中文]{1,12})*") {
+            let first = block.split_whitespace().next();
+            let last = block.split_whitespace().next_back();
+            match first {
+                Some(w) if is_markup(w) || w.len() <= SHORT_WORD_BYTES => proptest::prop_assert_eq!(first_word(&block), first),
+                Some(_) => proptest::prop_assert!(first_word(&block).is_none_or(|w| !is_markup(w))),
+                None => proptest::prop_assert_eq!(first_word(&block), None),
+            }
+            match last {
+                Some(w) if is_markup(w) || w.len() <= SHORT_WORD_BYTES => proptest::prop_assert_eq!(last_word(&block), last),
+                Some(_) => proptest::prop_assert!(last_word(&block).is_none_or(|w| !is_markup(w))),
+                None => proptest::prop_assert_eq!(last_word(&block), None),
+            }
+        }
+    }
 }

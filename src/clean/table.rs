@@ -39,7 +39,7 @@ impl<V: Copy + Default> TokenTable<V> {
     }
 
     #[inline]
-    fn key(k: u64) -> u64 {
+    pub(crate) fn key(k: u64) -> u64 {
         if k == EMPTY {
             ZERO_KEY
         } else {
@@ -85,12 +85,6 @@ impl<V: Copy + Default> TokenTable<V> {
         (self.slots[i].0 == k).then(|| &self.slots[i].1)
     }
 
-    /// Is `k` present?
-    #[inline]
-    pub(crate) fn contains(&self, k: u64) -> bool {
-        self.get(k).is_some()
-    }
-
     /// Number of keys.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
@@ -119,23 +113,64 @@ impl<V: Copy + Default> TokenTable<V> {
     }
 }
 
-/// A corpus's function words: sorted, and in a table for the per-token lookups.
-#[derive(Clone, Debug, Default)]
+impl<V: Copy + Default + PartialEq> PartialEq for TokenTable<V> {
+    /// Equal as maps (whatever the order of insertion).
+    fn eq(&self, other: &Self) -> bool {
+        self.used.len() == other.used.len() && self.iter().all(|(k, v)| other.get(k) == Some(&v))
+    }
+}
+
+impl<V: Copy + Default> FromIterator<(u64, V)> for TokenTable<V> {
+    fn from_iter<I: IntoIterator<Item = (u64, V)>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut table = TokenTable::with_capacity(iter.size_hint().0);
+        for (k, v) in iter {
+            *table.entry(k) = v;
+        }
+        table
+    }
+}
+
+/// A corpus's function words: sorted, and in a table made for one question asked of every
+/// token, "is it one?", answered with two compares and no branch: every word sits in its
+/// home slot or the next one (the table grows until that holds).
+#[derive(Clone, Debug)]
 pub(crate) struct FunctionWords {
     sorted: Vec<u64>,
-    table: TokenTable<()>,
+    /// `slots.len()` is a power of two plus one (the last slot is the first's overflow).
+    slots: Vec<u64>,
+    shift: u32,
+}
+
+impl Default for FunctionWords {
+    fn default() -> Self {
+        FunctionWords::new([])
+    }
 }
 
 impl FunctionWords {
     pub(crate) fn new(words: impl IntoIterator<Item = u64>) -> FunctionWords {
-        let mut sorted: Vec<u64> = words.into_iter().collect();
+        let mut sorted: Vec<u64> = words.into_iter().map(TokenTable::<()>::key).collect();
         sorted.sort_unstable();
         sorted.dedup();
-        let mut table = TokenTable::with_capacity(sorted.len());
-        for &w in &sorted {
-            table.entry(w);
+        let mut size = (4 * sorted.len()).next_power_of_two().max(16);
+        loop {
+            let shift = 64 - size.trailing_zeros();
+            let mut slots = vec![EMPTY; size + 1];
+            let placed = sorted.iter().all(|&w| {
+                let home = (w >> shift) as usize;
+                match (slots[home], slots[home + 1]) {
+                    (EMPTY, _) => slots[home] = w,
+                    (_, EMPTY) => slots[home + 1] = w,
+                    _ => return false,
+                }
+                true
+            });
+            if placed {
+                return FunctionWords { sorted, slots, shift };
+            }
+            size *= 2;
         }
-        FunctionWords { sorted, table }
     }
 
     /// The words, sorted.
@@ -145,13 +180,15 @@ impl FunctionWords {
 
     #[inline]
     pub(crate) fn contains(&self, token: u64) -> bool {
-        self.table.contains(token)
+        let token = TokenTable::<()>::key(token);
+        let home = (token >> self.shift) as usize;
+        (self.slots[home] == token) | (self.slots[home + 1] == token)
     }
 
     /// How many of `tokens` are function words.
     #[inline]
     pub(crate) fn count_in(&self, tokens: &[u64]) -> u32 {
-        tokens.iter().filter(|&&t| self.contains(t)).count() as u32
+        tokens.iter().map(|&t| u32::from(self.contains(t))).sum()
     }
 }
 
@@ -164,6 +201,21 @@ impl PartialEq for FunctionWords {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Function words are found, and nothing else is.
+        #[test]
+        fn function_words_are_a_set(words in proptest::collection::vec(proptest::num::u64::ANY, 0..500), probes in proptest::collection::vec(proptest::num::u64::ANY, 0..200)) {
+            let fw = FunctionWords::new(words.iter().copied());
+            for &w in &words {
+                proptest::prop_assert!(fw.contains(w));
+            }
+            for &p in &probes {
+                proptest::prop_assert_eq!(fw.contains(p), words.contains(&p) || (p <= 1 && words.iter().any(|&w| w <= 1)));
+            }
+            proptest::prop_assert_eq!(fw.count_in(&words), words.len() as u32);
+        }
+    }
 
     proptest::proptest! {
         /// The table counts as a `BTreeMap` does, in insertion order, across growth and
@@ -192,7 +244,7 @@ mod tests {
                 for (k, n) in &naive {
                     proptest::prop_assert_eq!(table.get(*k), Some(n));
                 }
-                proptest::prop_assert!(!table.contains(u64::MAX - 7) || naive.contains_key(&(u64::MAX - 7)));
+                proptest::prop_assert_eq!(table.get(u64::MAX - 7).is_some(), naive.contains_key(&(u64::MAX - 7)));
                 table.clear();
                 proptest::prop_assert_eq!(table.len(), 0);
             }

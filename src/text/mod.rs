@@ -27,7 +27,7 @@ pub const TOKEN_SEED: u64 = 0x7265_7072_696e_7432; // "reprint2"
 /// reads them in at most two overlapping 8-byte loads and mixes with MurmurHash3's
 /// finalizer; longer tokens take XXH3-64. Seeded with [`TOKEN_SEED`], fixed on every
 /// platform, and frozen by the golden test.
-#[inline]
+#[inline(always)]
 pub fn token_hash(token: &[u8]) -> u64 {
     use crate::shingle::fmix64;
     let n = token.len();
@@ -39,8 +39,15 @@ pub fn token_hash(token: &[u8]) -> u64 {
         let b = u64::from_le_bytes(token[n - 8..].try_into().expect("8 bytes"));
         fmix64(a ^ TOKEN_SEED).wrapping_add(fmix64(b ^ TOKEN_SEED.rotate_left(32) ^ len))
     } else {
-        xxh3_64_with_seed(token, TOKEN_SEED)
+        long_token_hash(token)
     }
+}
+
+/// [`token_hash`] of a token longer than 16 bytes (rare: kept out of line).
+#[cold]
+#[inline(never)]
+fn long_token_hash(token: &[u8]) -> u64 {
+    xxh3_64_with_seed(token, TOKEN_SEED)
 }
 
 /// The bytes of a token of at most 8 bytes as one little-endian word, zero-padded, read with
@@ -117,14 +124,46 @@ enum CharClass {
     Single,
 }
 
-#[inline]
-fn classify(c: char) -> CharClass {
+/// The class of `c` worked out from Unicode's tables (the slow way).
+fn classify_slow(c: char) -> CharClass {
     if is_cjk_token_char(c) {
         CharClass::Single
     } else if is_word_char(c) {
         CharClass::Word
     } else {
         CharClass::Separator
+    }
+}
+
+/// The class of every character of the Basic Multilingual Plane, two bits each (16 KB),
+/// worked out once by [`classify_slow`]: most text is in the BMP, and a table lookup is
+/// cheaper than Unicode's property tables.
+fn bmp_classes() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = vec![0u8; 0x10000 / 4];
+        for code in 0..0x10000u32 {
+            let class = match char::from_u32(code).map(classify_slow) {
+                Some(CharClass::Word) => 1,
+                Some(CharClass::Single) => 2,
+                Some(CharClass::Separator) | None => 0,
+            };
+            table[(code / 4) as usize] |= class << (2 * (code % 4));
+        }
+        table.into_boxed_slice()
+    })
+}
+
+#[inline]
+fn classify(c: char) -> CharClass {
+    let code = c as u32;
+    if code >= 0x10000 {
+        return classify_slow(c);
+    }
+    match (bmp_classes()[(code / 4) as usize] >> (2 * (code % 4))) & 3 {
+        1 => CharClass::Word,
+        2 => CharClass::Single,
+        _ => CharClass::Separator,
     }
 }
 
@@ -180,7 +219,7 @@ pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&
         let covered = (len - i).min(64);
         let valid = if covered == 64 { u64::MAX } else { (1u64 << covered) - 1 };
         if m.high & valid != 0 {
-            i = by_characters(text, i, i + covered, buf, &mut emit);
+            i = by_characters(text, scan::Window::with(bytes, i, m), i + covered, buf, &mut emit);
             continue;
         }
         let word = m.word & valid;
@@ -193,7 +232,7 @@ pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&
             starts &= !(1u64 << last);
             next = i + last as usize;
             if last == 0 {
-                next = by_characters(text, i, i + 1, buf, &mut emit);
+                next = by_characters(text, scan::Window::with(bytes, i, m), i + 1, buf, &mut emit);
             }
         }
         while starts != 0 {
@@ -218,19 +257,18 @@ pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&
     }
 }
 
-/// Read the tokens starting in `from..until` a character at a time (a token may run past
-/// `until`), and return where the last one ends (at least `until`).
+/// Read the tokens starting from the window's base up to `until` a character at a time (a
+/// token may run past `until`), and return where the last one ends (at least `until`).
 fn by_characters(
     text: &str,
-    from: usize,
+    mut window: scan::Window<'_>,
     until: usize,
     buf: &mut Vec<u8>,
     emit: &mut impl FnMut(&[u8], Range<usize>, TokenKind),
 ) -> usize {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    let mut window = scan::Window::new_at(bytes, from);
-    let mut i = from;
+    let mut i = window.base();
     loop {
         i = window.skip_separators(i);
         if i >= until {
@@ -508,6 +546,19 @@ mod tests {
         for line in sample.lines() {
             let record = crate::io::parse_record(line.as_bytes(), &fields).expect("the sample parses");
             assert_eq!(fast_tokens(&record.text), naive_tokens(&record.text));
+        }
+    }
+
+    #[test]
+    fn the_class_table_agrees_with_unicode() {
+        for code in 0..0x10000u32 {
+            if let Some(c) = char::from_u32(code) {
+                assert_eq!(
+                    std::mem::discriminant(&classify(c)),
+                    std::mem::discriminant(&classify_slow(c)),
+                    "{code:#x}"
+                );
+            }
         }
     }
 

@@ -65,13 +65,14 @@ pub(super) struct Window<'a> {
 }
 
 impl<'a> Window<'a> {
-    /// A window of `bytes` first placed at `base`.
-    pub(super) fn new_at(bytes: &'a [u8], base: usize) -> Window<'a> {
-        Window {
-            bytes,
-            base,
-            masks: masks(bytes, base),
-        }
+    /// A window of `bytes` at `base`, whose masks (from [`masks`]) are known.
+    pub(super) fn with(bytes: &'a [u8], base: usize, masks: Masks) -> Window<'a> {
+        Window { bytes, base, masks }
+    }
+
+    /// Where the window starts.
+    pub(super) fn base(&self) -> usize {
+        self.base
     }
 
     /// The masks from `i` on (bit 0 = byte `i`), and how many bytes they cover.
