@@ -218,14 +218,12 @@ fn scan_gaps(text: &str, block: Range<usize>, tokens: &[TokenMeta], out: &mut Ve
     for k in 0..=tokens.len() {
         let end = tokens.get(k).map_or(block.end, |t| t.start);
         // `at..end` holds no word byte; its spaces may start separators.
-        for p in at..end {
-            if all[p] == b' ' {
-                let i = p - block.start;
-                if let Some(len) = separator_at(bytes, i) {
-                    out.push((p, len));
-                }
-                menus += u32::from(is_menu_separator(bytes, i));
+        for (k, _) in all[at..end].iter().enumerate().filter(|&(_, &b)| b == b' ') {
+            let i = at + k - block.start;
+            if let Some(len) = separator_at(bytes, i) {
+                out.push((block.start + i, len));
             }
+            menus += u32::from(is_menu_separator(bytes, i));
         }
         if let Some(t) = tokens.get(k) {
             at = t.end;
