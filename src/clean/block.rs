@@ -220,6 +220,10 @@ fn scan_gaps(text: &str, block: Range<usize>, tokens: &[TokenMeta], out: &mut Ve
         // `at..end` holds no word byte; its spaces may start separators.
         for (k, _) in all[at..end].iter().enumerate().filter(|&(_, &b)| b == b' ') {
             let i = at + k - block.start;
+            // Most spaces are followed by a word: no mark, no separator.
+            if !bytes.get(i + 1).is_some_and(|&b| MARK_LEAD[usize::from(b)]) {
+                continue;
+            }
             if let Some(len) = separator_at(bytes, i) {
                 out.push((block.start + i, len));
             }
@@ -383,6 +387,18 @@ fn count_separators(block: &str) -> u32 {
         .filter(|&i| is_menu_separator(bytes, i))
         .count() as u32
 }
+
+/// The first bytes of every mark a separator can hold (affix or menu).
+static MARK_LEAD: [bool; 256] = {
+    let mut table = [false; 256];
+    let leads = [b'-', b'|', b'_', b'/', b':', b'>', 0xC2, 0xE2];
+    let mut i = 0;
+    while i < leads.len() {
+        table[leads[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// Does the space at `bytes[i]` start a menu separator: a mark, then a space or the end?
 #[inline]

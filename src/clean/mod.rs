@@ -284,7 +284,7 @@ impl<'p> Cleaner<'p> {
         self.mark_chrome(text, blocks, slots, &analysis.tokens.hash, site, units);
 
         let mut kept = Vec::new();
-        let mut body = String::new();
+        let mut body = String::with_capacity(text.len());
         let mut prev_block: Option<usize> = None;
         for (i, slot) in slots.iter().enumerate() {
             if let Some(reason) = slot.fate {

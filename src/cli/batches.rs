@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Write;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -119,13 +119,19 @@ pub fn for_each_batch(
     mut each: impl FnMut(&Batch, &mut Reporter) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let (tx, rx) = sync_channel::<Event>(2);
+    // Batches done with go back to the reader to be filled again: their memory is touched
+    // once per run, not once per batch.
+    let (free_tx, free_rx) = sync_channel::<Batch>(4);
     std::thread::scope(|scope| {
         let counter = read_bytes.clone();
-        scope.spawn(move || read_all(sources, counter, stdin, tx));
+        scope.spawn(move || read_all(sources, counter, stdin, tx, free_rx));
         for event in &rx {
             match event {
                 Event::Failed(error) => reporter.file_error(error)?,
-                Event::Batch(batch) => each(&batch, reporter)?,
+                Event::Batch(batch) => {
+                    each(&batch, reporter)?;
+                    let _ = free_tx.try_send(batch);
+                }
             }
             reporter.tick(read_bytes.load(Ordering::Relaxed));
         }
@@ -134,8 +140,9 @@ pub fn for_each_batch(
     })
 }
 
-/// The reader thread: every source in order, cut into batches of non-blank lines.
-fn read_all(sources: &[Source], counter: Arc<AtomicU64>, stdin: Stdin, tx: SyncSender<Event>) {
+/// The reader thread: every source in order, cut into batches of non-blank lines (reusing the
+/// batches that come back on `free`).
+fn read_all(sources: &[Source], counter: Arc<AtomicU64>, stdin: Stdin, tx: SyncSender<Event>, free: Receiver<Batch>) {
     let mut stdin = Some(stdin);
     for (index, source) in sources.iter().enumerate() {
         let reader = match (source, stdin.take_if(|_| *source == Source::Stdin)) {
@@ -146,7 +153,7 @@ fn read_all(sources: &[Source], counter: Arc<AtomicU64>, stdin: Stdin, tx: SyncS
             _ => open(source, counter.clone(), None),
         };
         let result = reader.and_then(|reader| {
-            batch_lines(index, Lines::new(reader), &tx).map_err(|(line, e)| read_error(source, line, e))
+            batch_lines(index, Lines::new(reader), &tx, &free).map_err(|(line, e)| read_error(source, line, e))
         });
         if let Err(error) = result {
             if tx.send(Event::Failed(error)).is_err() {
@@ -163,11 +170,24 @@ fn read_error(source: &Source, line: u64, e: std::io::Error) -> Error {
 
 /// Send the lines of one source in batches. On a read error, the batch so far is sent and
 /// the error returned with the last good line number.
-fn batch_lines(source: usize, mut lines: Lines, tx: &SyncSender<Event>) -> Result<(), (u64, std::io::Error)> {
-    let fresh = || Batch {
-        source,
-        data: Vec::with_capacity(BATCH_BYTES + (1 << 16)),
-        lines: Vec::new(),
+fn batch_lines(
+    source: usize,
+    mut lines: Lines,
+    tx: &SyncSender<Event>,
+    free: &Receiver<Batch>,
+) -> Result<(), (u64, std::io::Error)> {
+    let fresh = || match free.try_recv() {
+        Ok(mut batch) => {
+            batch.source = source;
+            batch.data.clear();
+            batch.lines.clear();
+            batch
+        }
+        Err(_) => Batch {
+            source,
+            data: Vec::with_capacity(BATCH_BYTES + (1 << 16)),
+            lines: Vec::new(),
+        },
     };
     let mut batch = fresh();
     let mut last = 0;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rayon::prelude::*;
 use reprint::clean::{Cleaned, Cleaner, Profiles, Reason, Scratch};
-use reprint::io::{extend_record, Output};
+use reprint::io::{extend_record_str, Output};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
@@ -86,18 +86,21 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
     let result = for_each_batch(&run.sources, stdin, &read_bytes, &mut reporter, |batch, reporter| {
         let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
             .into_par_iter()
-            .enumerate()
-            .map_init(Scratch::default, |scratch, (i, (record, index))| {
-                let record = record?;
-                let line = batch.line(i);
-                let site = site_of(&record, fields);
-                let site = site.as_deref().or_else(|| profiles.inferred_site(index));
-                let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
-                let mut written = Vec::with_capacity(line.len() * 2);
-                extend_record(line, &WRITTEN, &members(&cleaned), &mut written)?;
-                written.push(b'\n');
-                Ok((written, Stats::of(&record.text, &cleaned)))
-            })
+            .map_init(
+                || (Scratch::default(), Vec::new()),
+                |(scratch, extra), (record, index)| {
+                    let record = record?;
+                    let site = site_of(&record, fields);
+                    let site = site.as_deref().or_else(|| profiles.inferred_site(index));
+                    let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
+                    extra.clear();
+                    members_into(&cleaned, extra);
+                    let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
+                    extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
+                    written.push(b'\n');
+                    Ok((written, Stats::of(&record.text, &cleaned)))
+                },
+            )
             .collect();
         let path = run.sources[batch.source].path();
         for ((line, _), result) in batch.lines.iter().zip(done) {
@@ -202,25 +205,28 @@ const REASONS: [Reason; 7] = [
     Reason::InPageRepeat,
 ];
 
-/// The members a cleaned record gains: `"body":…,"title":…,"removed":[…]`.
-fn members(cleaned: &Cleaned) -> String {
-    let mut s = String::with_capacity(cleaned.body.len() + 64 * cleaned.removed.len() + 64);
-    s.push_str("\"body\":");
-    s.push_str(&serde_json::to_string(&cleaned.body).expect("a string serializes"));
-    s.push_str(",\"title\":");
-    s.push_str(&serde_json::to_string(&cleaned.title).expect("a string serializes"));
-    s.push_str(",\"removed\":[");
+/// Write the members a cleaned record gains: `"body":…,"title":…,"removed":[…]`.
+fn members_into(cleaned: &Cleaned, out: &mut Vec<u8>) {
+    // Writing to a Vec cannot fail.
+    out.extend_from_slice(b"\"body\":");
+    serde_json::to_writer(&mut *out, &cleaned.body).expect("a string serializes");
+    out.extend_from_slice(b",\"title\":");
+    serde_json::to_writer(&mut *out, &cleaned.title).expect("a string serializes");
+    out.extend_from_slice(b",\"removed\":[");
     for (i, r) in cleaned.removed.iter().enumerate() {
         if i > 0 {
-            s.push(',');
+            out.push(b',');
         }
-        s.push_str(&format!(
+        write!(
+            out,
             "{{\"start\":{},\"end\":{},\"reason\":\"{}\"}}",
-            r.span.start, r.span.end, r.reason
-        ));
+            r.span.start,
+            r.span.end,
+            r.reason.as_str()
+        )
+        .expect("writing to a Vec cannot fail");
     }
-    s.push(']');
-    s
+    out.push(b']');
 }
 
 fn summary_line(

@@ -9,4 +9,4 @@ mod record;
 
 pub use input::{decode, open, Line, Lines, Source};
 pub use output::{same_file, Output};
-pub use record::{extend_record, parse_record, url_host, FieldNames, Record};
+pub use record::{extend_record, extend_record_str, parse_record, url_host, FieldNames, Record};

@@ -45,6 +45,8 @@ impl Default for FieldNames {
 /// The fields of one record, borrowed from its line where possible.
 #[derive(Debug, Default)]
 pub struct Record<'a> {
+    /// The whole line (checked to be UTF-8 and one JSON object).
+    pub line: &'a str,
     /// The id's raw JSON text (`"a1"`, `17`), if the record has one.
     pub id: Option<&'a str>,
     /// The text field.
@@ -67,7 +69,7 @@ pub fn parse_record<'a>(line: &'a [u8], fields: &FieldNames) -> Result<Record<'a
         .deserialize(&mut de)
         .and_then(|r| de.end().map(|()| r));
     match parsed {
-        Ok(Ok(record)) => Ok(record),
+        Ok(Ok(record)) => Ok(Record { line, ..record }),
         Ok(Err(e)) => Err(e),
         Err(e) => Err(RecordError::Json(e.to_string())),
     }
@@ -135,50 +137,156 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
 /// without braces; empty for none). The line must be a JSON object; it was parsed before.
 pub fn extend_record(line: &[u8], replace: &[&str], extra: &str, out: &mut Vec<u8>) -> Result<(), RecordError> {
     let line = std::str::from_utf8(line).map_err(|e| RecordError::InvalidUtf8(e.valid_up_to()))?;
-    let mut de = serde_json::Deserializer::from_str(line);
-    let members = de
-        .deserialize_map(MembersVisitor)
-        .and_then(|m| de.end().map(|()| m))
-        .map_err(|e| RecordError::Json(e.to_string()))?;
+    extend_record_str(line, replace, extra.as_bytes(), out)
+}
+
+/// [`extend_record`] of a line already known to be UTF-8 (a [`Record`]'s `line`), with the
+/// new members as bytes.
+///
+/// The object's top-level members are found by a scan that skips strings with a vectorized
+/// search for quotes and backslashes and decodes no value; each kept member is copied as
+/// `"key":value` (the key as JSON writes it, the value's text as it was). On a line that is
+/// not one JSON object it returns an error (what it wrote to `out` is then unspecified).
+pub fn extend_record_str(line: &str, replace: &[&str], extra: &[u8], out: &mut Vec<u8>) -> Result<(), RecordError> {
+    let malformed = || RecordError::Json("not a JSON object".to_owned());
+    let mut scan = Scan {
+        bytes: line.as_bytes(),
+        at: 0,
+    };
+    scan.skip_space();
+    if !scan.eat(b'{') {
+        return Err(malformed());
+    }
     out.push(b'{');
     let mut first = true;
-    for (key, value) in members {
-        if replace.contains(&&*key.0) {
-            continue;
+    scan.skip_space();
+    if !scan.eat(b'}') {
+        loop {
+            scan.skip_space();
+            let key = scan.string().ok_or_else(malformed)?;
+            scan.skip_space();
+            if !scan.eat(b':') {
+                return Err(malformed());
+            }
+            scan.skip_space();
+            let value = scan.value().ok_or_else(malformed)?;
+            let raw_key = &line[key.start + 1..key.end - 1];
+            let escaped = raw_key.contains('\\');
+            let name: Cow<'_, str> = match escaped {
+                false => Cow::Borrowed(raw_key),
+                true => {
+                    Cow::Owned(serde_json::from_str(&line[key.clone()]).map_err(|e| RecordError::Json(e.to_string()))?)
+                }
+            };
+            if !replace.contains(&&*name) {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                match escaped {
+                    // A key without escapes is already written as JSON writes it.
+                    false => out.extend_from_slice(line[key].as_bytes()),
+                    true => serde_json::to_writer(&mut *out, &*name).expect("writing to a Vec cannot fail"),
+                }
+                out.push(b':');
+                out.extend_from_slice(line[value].as_bytes());
+            }
+            scan.skip_space();
+            if scan.eat(b',') {
+                continue;
+            }
+            if scan.eat(b'}') {
+                break;
+            }
+            return Err(malformed());
         }
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        serde_json::to_writer(&mut *out, &*key.0).expect("writing to a Vec cannot fail");
-        out.push(b':');
-        out.extend_from_slice(value.get().as_bytes());
+    }
+    scan.skip_space();
+    if scan.at != scan.bytes.len() {
+        return Err(malformed());
     }
     if !extra.is_empty() {
         if !first {
             out.push(b',');
         }
-        out.extend_from_slice(extra.as_bytes());
+        out.extend_from_slice(extra);
     }
     out.push(b'}');
     Ok(())
 }
 
-struct MembersVisitor;
+/// A cursor over the bytes of one JSON line, for [`extend_record_str`]: it finds where
+/// strings and values end, and checks little else (the line was parsed before).
+struct Scan<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
 
-impl<'de> Visitor<'de> for MembersVisitor {
-    type Value = Vec<(Str<'de>, &'de RawValue)>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
+impl Scan<'_> {
+    fn skip_space(&mut self) {
+        while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut members = Vec::new();
-        while let Some(key) = map.next_key::<Str<'de>>()? {
-            members.push((key, map.next_value::<&'de RawValue>()?));
+    fn eat(&mut self, b: u8) -> bool {
+        let hit = self.bytes.get(self.at) == Some(&b);
+        self.at += usize::from(hit);
+        hit
+    }
+
+    /// The span of the string at the cursor, quotes included.
+    fn string(&mut self) -> Option<std::ops::Range<usize>> {
+        let start = self.at;
+        if !self.eat(b'"') {
+            return None;
         }
-        Ok(members)
+        loop {
+            let i = self.at + memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..)?)?;
+            if self.bytes[i] == b'"' {
+                self.at = i + 1;
+                return Some(start..self.at);
+            }
+            self.at = i + 2; // a backslash and the byte it escapes
+        }
+    }
+
+    /// The span of the value at the cursor.
+    fn value(&mut self) -> Option<std::ops::Range<usize>> {
+        let start = self.at;
+        match *self.bytes.get(self.at)? {
+            b'"' => return self.string(),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match *self.bytes.get(self.at)? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.at += 1;
+                                return Some(start..self.at);
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.at += 1;
+                }
+            }
+            _ => {
+                while !matches!(
+                    self.bytes.get(self.at),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                ) {
+                    self.at += 1;
+                }
+            }
+        }
+        (self.at > start).then_some(start..self.at)
     }
 }
 
@@ -295,6 +403,50 @@ mod tests {
         extend_record(b"{}", &[], "", &mut out).unwrap();
         assert_eq!(out, b"{}");
         assert!(extend_record(b"[1]", &[], "", &mut out).is_err());
+        // Keys with escapes are compared unescaped and written as JSON writes them; values
+        // with brackets inside strings are copied whole.
+        let mut out = Vec::new();
+        let line = br#" { "b\u006fdy" : 1 , "a\/b":{"x":"}]\"{"} ,"n":-1.5e3 } "#;
+        extend_record(line, &["body"], r#""body":2"#, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"a/b":{"x":"}]\"{"},"n":-1.5e3,"body":2}"#
+        );
+        for bad in [
+            &br#"{"a":1"#[..],
+            br#"{"a" 1}"#,
+            br#"{"a":1} x"#,
+            br#"{"a":"x"#,
+            br#"{"a":[1,"#,
+        ] {
+            assert!(
+                extend_record(bad, &[], "", &mut Vec::new()).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        /// The member scan agrees with a full parse: the kept members re-parse to the values
+        /// they had.
+        #[test]
+        fn extend_record_keeps_every_other_member(
+            members in proptest::collection::vec(("[a-c]{1,2}", r#"-?[0-9]{1,3}|true|null|"[a-z\\"{}]{0,6}"|\[[0-9,"\]]{0,6}\]|\{"k":"[}\]]"\}"#), 0..6),
+        ) {
+            let body: Vec<String> = members.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+            let line = format!("{{{}}}", body.join(","));
+            let Ok(parsed) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&line) else {
+                return Ok(());
+            };
+            let mut out = Vec::new();
+            extend_record(line.as_bytes(), &["a"], r#""z":0"#, &mut out).unwrap();
+            let mut want = parsed.clone();
+            want.remove("a");
+            want.insert("z".into(), 0.into());
+            let got: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out).unwrap();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     fn parse(line: &str) -> Result<Record<'_>, RecordError> {
