@@ -18,7 +18,7 @@ use std::ops::Range;
 use memchr::memchr_iter;
 
 use crate::shingle::Fold;
-use crate::text::{for_each_token_kind, token_hash, TokenKind};
+use crate::text::{for_each_token_hashed, token_hash, Token, TokenKind};
 
 /// One line of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,10 +95,15 @@ impl Tokens {
 
     /// Append the tokens of `text`.
     fn push_text(&mut self, text: &str, buf: &mut Vec<u8>, masked: &mut Vec<u8>) {
-        for_each_token_kind(text, buf, |token, span, kind| {
-            let hash = token_hash(token);
+        for_each_token_hashed(text, buf, |token| {
+            let Token {
+                bytes,
+                span,
+                kind,
+                hash,
+            } = token;
             let shape = match kind {
-                TokenKind::WordWithDigit => shape_hash(token, masked),
+                TokenKind::WordWithDigit => shape_hash(bytes, masked),
                 _ => hash,
             };
             self.hash.push(hash);
@@ -163,6 +168,8 @@ pub(crate) struct PageText {
     separator_ranges: Vec<Range<usize>>,
     /// Each block's count of menu separators ([`BlockFacts::separators`]).
     menus: Vec<u32>,
+    /// Where a block's mark bytes are (a buffer).
+    marks: Vec<usize>,
     buf: Vec<u8>,
     masked: Vec<u8>,
 }
@@ -186,7 +193,7 @@ impl PageText {
             }
             self.ranges.push(first..t);
             let from = self.separators.len();
-            let menus = scan_gaps(text, b.span.clone(), &self.tokens.meta[first..t], &mut self.separators);
+            let menus = scan_separators(text, b.span.clone(), &mut self.marks, &mut self.separators);
             self.separator_ranges.push(from..self.separators.len());
             self.menus.push(menus);
         }
@@ -205,33 +212,31 @@ impl PageText {
     }
 }
 
-/// Find the separators of one block (span `block` of `text`, tokens `tokens`) by looking at
-/// the spaces between its tokens only (a separator is a space, a mark and a space, and its
-/// mark is no word, or is `_`): push its affix separators onto `out` and return its count of
-/// menu separators. The same as [`count_separators`] and [`affix_separators`] on the
-/// block's text, a test checks.
-fn scan_gaps(text: &str, block: Range<usize>, tokens: &[TokenMeta], out: &mut Vec<(usize, usize)>) -> u32 {
-    let all = text.as_bytes();
-    let bytes = &all[block.clone()];
+/// Find the separators of one block (span `block` of `text`): push its affix separators
+/// onto `out` and return its count of menu separators. A separator is a space, a mark and a
+/// space, so only the marks' first bytes are looked for (a few vectorized scans), and each
+/// found after a space is checked. The same as [`count_separators`] and
+/// [`affix_separators`] on the block's text, a test checks.
+fn scan_separators(text: &str, block: Range<usize>, found: &mut Vec<usize>, out: &mut Vec<(usize, usize)>) -> u32 {
+    let bytes = &text.as_bytes()[block.clone()];
+    found.clear();
+    found.extend(memchr::memchr3_iter(b'-', b'|', b'/', bytes));
+    found.extend(memchr::memchr3_iter(b'_', b':', b'>', bytes));
+    found.extend(memchr::memchr2_iter(0xC2, 0xE2, bytes));
+    if found.is_empty() {
+        return 0;
+    }
+    found.sort_unstable();
     let mut menus = 0;
-    let mut at = block.start;
-    for k in 0..=tokens.len() {
-        let end = tokens.get(k).map_or(block.end, |t| t.start);
-        // `at..end` holds no word byte; its spaces may start separators.
-        for (k, _) in all[at..end].iter().enumerate().filter(|&(_, &b)| b == b' ') {
-            let i = at + k - block.start;
-            // Most spaces are followed by a word: no mark, no separator.
-            if !bytes.get(i + 1).is_some_and(|&b| MARK_LEAD[usize::from(b)]) {
-                continue;
-            }
-            if let Some(len) = separator_at(bytes, i) {
-                out.push((block.start + i, len));
-            }
-            menus += u32::from(is_menu_separator(bytes, i));
+    for &mark in found.iter() {
+        if mark == 0 || bytes[mark - 1] != b' ' {
+            continue;
         }
-        if let Some(t) = tokens.get(k) {
-            at = t.end;
+        let i = mark - 1;
+        if let Some(len) = separator_at(bytes, i) {
+            out.push((block.start + i, len));
         }
+        menus += u32::from(is_menu_separator(bytes, i));
     }
     menus
 }
@@ -388,18 +393,6 @@ fn count_separators(block: &str) -> u32 {
         .count() as u32
 }
 
-/// The first bytes of every mark a separator can hold (affix or menu).
-static MARK_LEAD: [bool; 256] = {
-    let mut table = [false; 256];
-    let leads = [b'-', b'|', b'_', b'/', b':', b'>', 0xC2, 0xE2];
-    let mut i = 0;
-    while i < leads.len() {
-        table[leads[i] as usize] = true;
-        i += 1;
-    }
-    table
-};
-
 /// Does the space at `bytes[i]` start a menu separator: a mark, then a space or the end?
 #[inline]
 fn is_menu_separator(bytes: &[u8], i: usize) -> bool {
@@ -485,7 +478,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Separators found between tokens are those a scan of every space finds.
+        /// Separators found from their marks are those a scan of every space finds.
         #[test]
         fn gap_scan_agrees_with_every_space(text in "([a-z_]{1,5}|[ ]{1,2}|[-|/_:>]|::|»|·|•|–|—|中|\n)*") {
             let mut page = PageText::default();

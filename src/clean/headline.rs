@@ -298,6 +298,8 @@ struct Repeats {
     frequency: TokenTable<u32>,
     /// Each set's prefix: its rarest tokens, one after another.
     prefixes: Vec<u64>,
+    /// One set's tokens with their occurrences (a buffer).
+    keyed: Vec<(u32, u64)>,
     prefix_ranges: Vec<(u32, u32)>,
     /// (token, set) for every prefix token, sorted: the sets whose prefix holds a token.
     index: Vec<(u64, u32)>,
@@ -326,11 +328,14 @@ impl Repeats {
         for i in 0..ranges.len() {
             let start = self.prefixes.len();
             if let Some(set) = set_of(i) {
-                self.prefixes.extend_from_slice(set);
-                let prefix = &mut self.prefixes[start..];
-                prefix.sort_unstable_by_key(|&t| (frequency.get(t).copied().unwrap_or(0), t));
-                self.prefixes.truncate(start + prefix_len(set.len()));
-                self.index.extend(self.prefixes[start..].iter().map(|&t| (t, i as u32)));
+                // Rarest first: (occurrences, token), sorted once with the keys beside them.
+                self.keyed.clear();
+                self.keyed
+                    .extend(set.iter().map(|&t| (frequency.get(t).copied().unwrap_or(0), t)));
+                self.keyed.sort_unstable();
+                self.keyed.truncate(prefix_len(set.len()));
+                self.prefixes.extend(self.keyed.iter().map(|&(_, t)| t));
+                self.index.extend(self.keyed.iter().map(|&(_, t)| (t, i as u32)));
             }
             self.prefix_ranges.push((start as u32, self.prefixes.len() as u32));
         }

@@ -24,22 +24,33 @@ pub const TOKEN_SEED: u64 = 0x7265_7072_696e_7432; // "reprint2"
 /// The stable 64-bit hash of one token's lowercased UTF-8 bytes.
 ///
 /// Tokens are short (nearly all words fit in 16 bytes, a Han character in 3), so the hash
-/// reads them in at most two overlapping 8-byte loads and mixes with MurmurHash3's
-/// finalizer; longer tokens take XXH3-64. Seeded with [`TOKEN_SEED`], fixed on every
-/// platform, and frozen by the golden test.
+/// takes the token as two little-endian words, zero-padded (bytes 0-7 and 8-15), and mixes
+/// them with MurmurHash3's finalizer; longer tokens take XXH3-64. The tokenizer computes the
+/// same value from words it loaded and lowercased in registers. Seeded with [`TOKEN_SEED`],
+/// fixed on every platform, and frozen by the golden test.
 #[inline(always)]
 pub fn token_hash(token: &[u8]) -> u64 {
-    use crate::shingle::fmix64;
     let n = token.len();
-    let len = n as u64;
     if n <= 8 {
-        fmix64(load_upto_8(token) ^ TOKEN_SEED ^ (len << 60))
+        hash_words(load_upto_8(token), 0, n)
     } else if n <= 16 {
-        let a = u64::from_le_bytes(token[..8].try_into().expect("8 bytes"));
-        let b = u64::from_le_bytes(token[n - 8..].try_into().expect("8 bytes"));
-        fmix64(a ^ TOKEN_SEED).wrapping_add(fmix64(b ^ TOKEN_SEED.rotate_left(32) ^ len))
+        let lo = u64::from_le_bytes(token[..8].try_into().expect("8 bytes"));
+        hash_words(lo, load_upto_8(&token[8..]), n)
     } else {
         long_token_hash(token)
+    }
+}
+
+/// [`token_hash`] of a token of `n` bytes, at most 16, given as its zero-padded little-endian
+/// words.
+#[inline(always)]
+fn hash_words(lo: u64, hi: u64, n: usize) -> u64 {
+    use crate::shingle::fmix64;
+    let len = n as u64;
+    if n <= 8 {
+        fmix64(lo ^ TOKEN_SEED ^ (len << 60))
+    } else {
+        fmix64(lo ^ TOKEN_SEED).wrapping_add(fmix64(hi ^ TOKEN_SEED.rotate_left(32) ^ len))
     }
 }
 
@@ -50,8 +61,7 @@ fn long_token_hash(token: &[u8]) -> u64 {
     xxh3_64_with_seed(token, TOKEN_SEED)
 }
 
-/// The bytes of a token of at most 8 bytes as one little-endian word, zero-padded, read with
-/// at most two loads.
+/// At most 8 bytes as one little-endian word, zero-padded, read with at most three loads.
 #[inline]
 fn load_upto_8(t: &[u8]) -> u64 {
     let n = t.len();
@@ -60,12 +70,21 @@ fn load_upto_8(t: &[u8]) -> u64 {
         let hi = u64::from(u32::from_le_bytes(t[n - 4..].try_into().expect("4 bytes")));
         lo | (hi << (8 * (n - 4)))
     } else if n > 0 {
-        // One to three bytes: the first, the middle and the last (with the length mixed in
-        // by the caller, this tells them apart).
-        u64::from(t[0]) | (u64::from(t[n / 2]) << 8) | (u64::from(t[n - 1]) << 16)
+        // The first, the middle and the last byte, each in its place.
+        u64::from(t[0]) | (u64::from(t[n / 2]) << (8 * (n / 2))) | (u64::from(t[n - 1]) << (8 * (n - 1)))
     } else {
         0
     }
+}
+
+/// One byte mask per bit of `bits` (its low 8): 0x20 in byte `k` when bit `k` is set. With
+/// the capitals of an ASCII word as bits, OR-ing it into the word lowercases it.
+#[inline(always)]
+fn capitals_to_case_bits(bits: u64) -> u64 {
+    let spread = ((bits & 0xFF).wrapping_mul(0x0101_0101_0101_0101) & 0x8040_2010_0804_0201)
+        .wrapping_add(0x7F7F_7F7F_7F7F_7F7F)
+        & 0x8080_8080_8080_8080;
+    spread >> 2
 }
 
 /// How an ASCII byte takes part in a token.
@@ -201,15 +220,47 @@ pub enum TokenKind {
     Single,
 }
 
+/// One token as the tokenizer hands it on.
+#[derive(Clone, Debug)]
+pub struct Token<'a> {
+    /// The token's lowercased UTF-8 bytes.
+    pub bytes: &'a [u8],
+    /// Its byte span in the text (from its first byte to the end of its last character).
+    pub span: Range<usize>,
+    /// What kind of token it is.
+    pub kind: TokenKind,
+    /// [`token_hash`] of `bytes`.
+    pub hash: u64,
+}
+
+impl<'a> Token<'a> {
+    #[inline]
+    fn new(bytes: &'a [u8], span: Range<usize>, kind: TokenKind) -> Token<'a> {
+        Token {
+            hash: token_hash(bytes),
+            bytes,
+            span,
+            kind,
+        }
+    }
+}
+
 /// Walk the tokens of `text` as [`for_each_token_span`] does, with each token's kind.
+#[inline]
+pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8], Range<usize>, TokenKind)) {
+    for_each_token_hashed(text, buf, |t| emit(t.bytes, t.span, t.kind));
+}
+
+/// Walk the tokens of `text`, handing on each as a [`Token`]: bytes, span, kind and hash.
 ///
 /// The text is read in windows of 64 bytes, each classified at once into bit masks (word
 /// bytes, capitals, digits, non-ASCII bytes; `scan`). In a window of ASCII only, every word
-/// is found from the masks with a count of trailing zeros, with no branch per byte, and a
-/// word without capitals is handed on as a slice of `text`, uncopied. A window holding other
-/// characters is read a character at a time.
+/// is found from the masks with a count of trailing zeros, with no branch per byte; a word of
+/// up to 16 bytes is loaded as two words, lowercased and hashed in registers, and handed on
+/// as a slice of `text` when it has no capitals. A window holding other characters is read a
+/// character at a time.
 #[inline]
-pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&[u8], Range<usize>, TokenKind)) {
+pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(Token<'_>)) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     // `i` is never inside a token.
@@ -245,12 +296,44 @@ pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&
                 true => TokenKind::WordWithDigit,
                 false => TokenKind::Word,
             };
-            if (m.upper >> s) & run != 0 {
-                buf.clear();
-                lower_ascii_into(buf, &bytes[start..end]);
-                emit(buf, start..end, kind);
-            } else {
-                emit(&bytes[start..end], start..end, kind);
+            let capitals = (m.upper >> s) & run;
+            match bytes.get(start..start + 16).filter(|_| n <= 16) {
+                Some(chunk) => {
+                    // Both words from the text, masked to the token and lowercased.
+                    let n = n as usize;
+                    let keep = |k: usize| if k >= 8 { u64::MAX } else { (1u64 << (8 * k)) - 1 };
+                    let lo = u64::from_le_bytes(chunk[..8].try_into().expect("8 bytes")) & keep(n);
+                    let hi = u64::from_le_bytes(chunk[8..].try_into().expect("8 bytes")) & keep(n.saturating_sub(8));
+                    let (lo, hi) = (
+                        lo | capitals_to_case_bits(capitals),
+                        hi | capitals_to_case_bits(capitals >> 8),
+                    );
+                    let hash = hash_words(lo, hi, n);
+                    if capitals == 0 {
+                        emit(Token {
+                            bytes: &bytes[start..end],
+                            span: start..end,
+                            kind,
+                            hash,
+                        });
+                    } else {
+                        let mut lower = [0u8; 16];
+                        lower[..8].copy_from_slice(&lo.to_le_bytes());
+                        lower[8..].copy_from_slice(&hi.to_le_bytes());
+                        emit(Token {
+                            bytes: &lower[..n],
+                            span: start..end,
+                            kind,
+                            hash,
+                        });
+                    }
+                }
+                None if capitals != 0 => {
+                    buf.clear();
+                    lower_ascii_into(buf, &bytes[start..end]);
+                    emit(Token::new(buf, start..end, kind));
+                }
+                None => emit(Token::new(&bytes[start..end], start..end, kind)),
             }
         }
         i = next;
@@ -264,7 +347,7 @@ fn by_characters(
     mut window: scan::Window<'_>,
     until: usize,
     buf: &mut Vec<u8>,
-    emit: &mut impl FnMut(&[u8], Range<usize>, TokenKind),
+    emit: &mut impl FnMut(Token<'_>),
 ) -> usize {
     let bytes = text.as_bytes();
     let len = bytes.len();
@@ -289,10 +372,10 @@ fn by_characters(
             } else if word.capital {
                 buf.clear();
                 lower_ascii_into(buf, &bytes[i..end]);
-                emit(buf, i..end, kind);
+                emit(Token::new(buf, i..end, kind));
                 i = end;
             } else {
-                emit(&bytes[i..end], i..end, kind);
+                emit(Token::new(&bytes[i..end], i..end, kind));
                 i = end;
             }
             continue;
@@ -303,7 +386,21 @@ fn by_characters(
             match classify(c) {
                 CharClass::Separator => i += width,
                 CharClass::Single => {
-                    emit(&bytes[i..i + width], i..i + width, TokenKind::Single);
+                    let token = &bytes[i..i + width];
+                    let hash = match width {
+                        3 => hash_words(
+                            u64::from(token[0]) | u64::from(token[1]) << 8 | u64::from(token[2]) << 16,
+                            0,
+                            3,
+                        ),
+                        _ => token_hash(token),
+                    };
+                    emit(Token {
+                        bytes: token,
+                        span: i..i + width,
+                        kind: TokenKind::Single,
+                        hash,
+                    });
                     i += width;
                 }
                 CharClass::Word => {
@@ -329,7 +426,7 @@ fn finish_word(
     start: usize,
     mut digit: bool,
     buf: &mut Vec<u8>,
-    emit: &mut impl FnMut(&[u8], Range<usize>, TokenKind),
+    emit: &mut impl FnMut(Token<'_>),
 ) -> usize {
     while from < bytes.len() {
         let b = bytes[from];
@@ -353,7 +450,7 @@ fn finish_word(
         true => TokenKind::WordWithDigit,
         false => TokenKind::Word,
     };
-    emit(buf, start..from, kind);
+    emit(Token::new(buf, start..from, kind));
     from
 }
 
@@ -427,7 +524,7 @@ pub fn word_case(text: &str) -> (u32, u32) {
 /// Append the hash of every token of `text` to `out` (cleared first).
 pub fn token_hashes_into(text: &str, buf: &mut Vec<u8>, out: &mut Vec<u64>) {
     out.clear();
-    for_each_token(text, buf, |token| out.push(token_hash(token)));
+    for_each_token_hashed(text, buf, |token| out.push(token.hash));
 }
 
 /// The normalized form of `text`: its tokens joined by single spaces, written into `out`
@@ -504,7 +601,14 @@ mod tests {
 
     fn fast_tokens(text: &str) -> Vec<(Vec<u8>, Range<usize>)> {
         let mut out = Vec::new();
-        for_each_token_kind(text, &mut Vec::new(), |t, span, kind| {
+        for_each_token_hashed(text, &mut Vec::new(), |token| {
+            let Token {
+                bytes: t,
+                span,
+                kind,
+                hash,
+            } = token;
+            assert_eq!(hash, token_hash(t), "{t:?}");
             let naive_kind = match (t.iter().any(u8::is_ascii_digit), &text[span.clone()]) {
                 (_, s) if s.chars().count() == 1 && is_cjk_token_char(s.chars().next().unwrap()) => TokenKind::Single,
                 (true, _) => TokenKind::WordWithDigit,
