@@ -143,18 +143,6 @@ fn shape_hash(token: &[u8], masked: &mut Vec<u8>) -> u64 {
     token_hash(masked)
 }
 
-/// The hash of a token sequence, as block keys are ([`BLOCK_SEED`]); 0 for no tokens.
-pub(crate) fn sequence_hash(hashes: &[u64]) -> u64 {
-    if hashes.is_empty() {
-        return 0;
-    }
-    let mut fold = Fold::new(BLOCK_SEED);
-    for &h in hashes {
-        fold.push(h);
-    }
-    fold.finish()
-}
-
 /// A page's blocks and tokens, computed once per page into reused buffers.
 #[derive(Default, Debug)]
 pub(crate) struct PageText {
@@ -188,9 +176,7 @@ impl PageText {
         let mut t = 0;
         for b in &self.blocks {
             let first = t;
-            while t < self.tokens.meta.len() && self.tokens.meta[t].start < b.span.end {
-                t += 1;
-            }
+            t += self.tokens.meta[t..].partition_point(|m| m.start < b.span.end);
             self.ranges.push(first..t);
             let from = self.separators.len();
             let menus = scan_separators(text, b.span.clone(), &mut self.marks, &mut self.separators);
@@ -289,17 +275,20 @@ impl<'a> Part<'a> {
         &self.tokens.hash[self.range.clone()]
     }
 
-    /// The hash of the part's shape (its tokens with digits masked).
-    pub(crate) fn shape(&self) -> u64 {
+    /// The part's key and the key of its shape (its tokens with digits masked), as
+    /// [`BlockFacts::hash`] and [`BlockFacts::shape`]: both folds in one loop, so that their
+    /// multiply chains run side by side.
+    pub(crate) fn keys(&self) -> (u64, u64) {
         let meta = &self.tokens.meta[self.range.clone()];
         if meta.is_empty() {
-            return 0;
+            return (0, 0);
         }
-        let mut fold = Fold::new(BLOCK_SEED);
-        for m in meta {
-            fold.push(m.shape);
+        let (mut hash, mut shape) = (Fold::new(BLOCK_SEED), Fold::new(BLOCK_SEED));
+        for (&h, m) in self.hashes().iter().zip(meta) {
+            hash.push(h);
+            shape.push(m.shape);
         }
-        fold.finish()
+        (hash.finish(), shape.finish())
     }
 
     /// The facts of the part.
@@ -311,9 +300,10 @@ impl<'a> Part<'a> {
             digit_tokens += u32::from(m.kind == TokenKind::WordWithDigit);
             cjk_tokens += u32::from(m.kind == TokenKind::Single);
         }
+        let (hash, shape) = self.keys();
         BlockFacts {
-            hash: sequence_hash(self.hashes()),
-            shape: self.shape(),
+            hash,
+            shape,
             tokens: meta.len() as u32,
             digit_tokens,
             cjk_tokens,

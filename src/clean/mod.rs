@@ -182,6 +182,9 @@ struct Slot {
     whole: BlockFacts,
     /// Facts of `keep`.
     facts: BlockFacts,
+    /// Learned pages of the site holding the whole block, and its shape (0 without a site).
+    block_pages: u32,
+    shape_pages: u32,
     /// The tokens of `keep` (a range of the page's tokens).
     tokens: Range<usize>,
     fate: Option<Reason>,
@@ -243,8 +246,14 @@ impl<'p> Cleaner<'p> {
                 false => part.facts(),
             };
             let fate = (facts.tokens == 0 && part.span.is_empty()).then_some(Reason::Markup);
+            // Each looked up once: site tables are large, and a lookup is a cache miss.
+            let (block_pages, shape_pages) = site.map_or((0, 0), |site| {
+                (site.block_pages(whole.hash), site.shape_pages(whole.shape))
+            });
             slots.push(Slot {
                 block: b,
+                block_pages,
+                shape_pages,
                 keep: part.span,
                 whole,
                 facts,
@@ -323,13 +332,15 @@ impl<'p> Cleaner<'p> {
     /// Is this block on so many of the site's pages that it cannot be one page's headline?
     fn is_template(&self, slot: &Slot, site: Option<&SiteProfile>) -> bool {
         site.is_some_and(|site| {
-            let others = self.others(site.block_pages(slot.whole.hash));
+            let others = self.others(slot.block_pages);
             others >= 2 && others * 10 >= site.pages * 3
         })
     }
 
     fn is_boilerplate(&self, slot: &Slot, site: Option<&SiteProfile>) -> bool {
-        let Some(site) = site else { return false };
+        if site.is_none() {
+            return false;
+        }
         let f = &slot.whole;
         let long_prose = f.chars >= LONG_BLOCK_CHARS && f.sentence_end;
         let needed = if long_prose {
@@ -337,10 +348,10 @@ impl<'p> Cleaner<'p> {
         } else {
             BOILERPLATE_PAGES
         };
-        if f.tokens > 0 && self.others(site.block_pages(f.hash)) >= needed {
+        if f.tokens > 0 && self.others(slot.block_pages) >= needed {
             return true;
         }
-        f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(site.shape_pages(f.shape)) >= SHAPE_PAGES
+        f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(slot.shape_pages) >= SHAPE_PAGES
     }
 }
 

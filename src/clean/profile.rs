@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
 
-use super::block::{ends_like_sentence, sequence_hash, Part};
+use super::block::{ends_like_sentence, Part};
 use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
 use crate::shingle::{Fold, SHINGLE_SEED};
@@ -79,8 +79,9 @@ impl PageFacts {
             if part.range.is_empty() {
                 continue;
             }
-            facts.blocks.push(sequence_hash(part.hashes()));
-            facts.shapes.push(part.shape());
+            let (hash, shape) = part.keys();
+            facts.blocks.push(hash);
+            facts.shapes.push(shape);
             if count_words && part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str()) {
                 let cjk = part.range.clone().filter(|&i| part.is_cjk(i)).count() * 2 > part.range.len();
                 for &t in part.hashes() {

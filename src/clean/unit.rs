@@ -237,8 +237,8 @@ impl Cleaner<'_> {
             let site_share = site.map(|p| {
                 let pages = f64::from(p.pages.max(1));
                 (
-                    f64::from(self.others(p.block_pages(first.whole.hash))) / pages,
-                    f64::from(self.others(p.shape_pages(first.whole.shape))) / pages,
+                    f64::from(self.others(first.block_pages)) / pages,
+                    f64::from(self.others(first.shape_pages)) / pages,
                 )
             });
             features.push(Some(model::features(&model::UnitFacts {

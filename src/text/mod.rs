@@ -179,6 +179,12 @@ fn classify(c: char) -> CharClass {
     if code >= 0x10000 {
         return classify_slow(c);
     }
+    bmp_class(code)
+}
+
+/// The class of a code point of the BMP (below 0x10000), from the table.
+#[inline(always)]
+fn bmp_class(code: u32) -> CharClass {
     match (bmp_classes()[(code / 4) as usize] >> (2 * (code % 4))) & 3 {
         1 => CharClass::Word,
         2 => CharClass::Single,
@@ -380,10 +386,20 @@ fn by_characters(
             }
             continue;
         }
-        // A run of characters of three bytes (Han, Kana, Hangul, and CJK punctuation).
+        // A run of characters of three bytes or more (Han, Kana, Hangul, CJK punctuation).
         loop {
-            let (c, width) = decode(bytes, i);
-            match classify(c) {
+            let b0 = bytes[i];
+            let (class, width, c) = if (0xE0..0xF0).contains(&b0) && i + 2 < len {
+                // Three bytes: decoded in place, classed from the table.
+                let code = (u32::from(b0 & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                (bmp_class(code), 3, None)
+            } else {
+                let (c, width) = decode(bytes, i);
+                (classify(c), width, Some(c))
+            };
+            match class {
                 CharClass::Separator => i += width,
                 CharClass::Single => {
                     let token = &bytes[i..i + width];
@@ -404,6 +420,7 @@ fn by_characters(
                     i += width;
                 }
                 CharClass::Word => {
+                    let c = c.unwrap_or_else(|| decode(bytes, i).0);
                     buf.clear();
                     push_lower(buf, c);
                     i = finish_word(bytes, i + width, i, false, buf, emit);
@@ -462,7 +479,7 @@ fn lower_ascii_into(buf: &mut Vec<u8>, word: &[u8]) {
 
 /// The character starting at `bytes[i]` (a lead byte of valid UTF-8: `bytes` is a `str`'s)
 /// and its width in bytes.
-#[inline]
+#[inline(always)]
 fn decode(bytes: &[u8], i: usize) -> (char, usize) {
     let b0 = u32::from(bytes[i]);
     let cont = |k: usize| u32::from(bytes[i + k]) & 0x3F;
