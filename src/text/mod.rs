@@ -505,35 +505,45 @@ pub fn word_case(text: &str) -> (u32, u32) {
     let mut i = 0;
     while i < bytes.len() {
         let m = scan::masks(bytes, i);
-        let covered = (bytes.len() - i).min(64);
-        let valid = if covered == 64 { u64::MAX } else { (1u64 << covered) - 1 };
-        if m.high & valid == 0 {
-            let word = !m.space & valid;
-            let starts = word & !((word << 1) | u64::from(!after_space));
-            words += starts.count_ones();
-            capitalized += (starts & m.upper).count_ones();
-            after_space = (word >> (covered - 1)) & 1 == 0;
-            i += covered;
-            continue;
+        let mut covered = (bytes.len() - i).min(64);
+        // Windows end on a character boundary.
+        while !text.is_char_boundary(i + covered) {
+            covered -= 1;
         }
-        // A character at a time up to the end of the window (the last character may run past
-        // it).
-        let end = i + covered;
-        while i < end {
-            let b = bytes[i];
-            let (space, upper, width) = if b < 0x80 {
-                (b == b' ' || (0x09..=0x0D).contains(&b), b.is_ascii_uppercase(), 1)
-            } else {
-                let (c, width) = decode(bytes, i);
-                (c.is_whitespace(), after_space && c.is_uppercase(), width)
-            };
-            if !space && after_space {
-                words += 1;
-                capitalized += u32::from(upper);
+        if covered == 0 {
+            // A window shorter than its first character cannot happen (characters are at most
+            // four bytes); stay safe all the same.
+            covered = text[i..].chars().next().map_or(1, char::len_utf8);
+        }
+        let valid = if covered >= 64 { u64::MAX } else { (1u64 << covered) - 1 };
+        let mut space = m.space & valid;
+        let high = m.high & valid;
+        // Non-ASCII whitespace has one of four lead bytes (U+0085 and U+00A0; U+1680;
+        // U+2000 to U+205F; U+3000); other characters are words.
+        if high != 0 {
+            let mut leads = scan::equal_to_any(bytes, i, [0xC2, 0xE1, 0xE2, 0xE3]) & valid;
+            while leads != 0 {
+                let k = leads.trailing_zeros() as usize;
+                leads &= leads - 1;
+                let (c, width) = decode(bytes, i + k);
+                if c.is_whitespace() {
+                    space |= ((1u64 << width) - 1) << k;
+                }
             }
-            after_space = space;
-            i += width;
         }
+        let word = !space & valid;
+        let starts = word & !((word << 1) | u64::from(!after_space));
+        words += starts.count_ones();
+        capitalized += (starts & m.upper).count_ones();
+        // A word starting with a non-ASCII character: is it a capital?
+        let mut other = starts & high;
+        while other != 0 {
+            let k = other.trailing_zeros() as usize;
+            other &= other - 1;
+            capitalized += u32::from(decode(bytes, i + k).0.is_uppercase());
+        }
+        after_space = (word >> (covered - 1)) & 1 == 0;
+        i += covered;
     }
     (words, capitalized)
 }

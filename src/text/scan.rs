@@ -57,6 +57,29 @@ pub(super) fn masks(bytes: &[u8], base: usize) -> Masks {
     }
 }
 
+/// One bit per byte of the 64 bytes from `base` that equals any of `values` (bytes past the
+/// end count as zero).
+#[inline]
+pub(super) fn equal_to_any(bytes: &[u8], base: usize, values: [u8; 4]) -> u64 {
+    let mut pad = [0u8; 64];
+    let chunk: &[u8; 64] = match bytes.get(base..base + 64) {
+        Some(chunk) => chunk.try_into().expect("the range is 64 bytes long"),
+        None => {
+            let rest = &bytes[base..];
+            pad[..rest.len()].copy_from_slice(rest);
+            &pad
+        }
+    };
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::equal_to_any(chunk, values)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        portable::equal_to_any(chunk, values)
+    }
+}
+
 /// A text's masks, 64 bytes at a time, recomputed only when a scan leaves the window.
 pub(super) struct Window<'a> {
     bytes: &'a [u8],
@@ -142,6 +165,14 @@ impl<'a> Window<'a> {
 pub(super) mod portable {
     use super::Masks;
 
+    pub(in crate::text) fn equal_to_any(chunk: &[u8; 64], values: [u8; 4]) -> u64 {
+        chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| values.contains(b))
+            .fold(0, |m, (k, _)| m | (1u64 << k))
+    }
+
     pub(in crate::text) fn masks(chunk: &[u8; 64]) -> Masks {
         let mut m = Masks::default();
         for (k, &b) in chunk.iter().enumerate() {
@@ -222,6 +253,26 @@ mod sse2 {
         m
     }
 
+    #[inline(always)]
+    pub(super) fn equal_to_any(chunk: &[u8; 64], values: [u8; 4]) -> u64 {
+        let mut m = 0u64;
+        for k in 0..4 {
+            // SAFETY: bytes 16k..16k+16 of a 64-byte array are readable; SSE2 is enabled on
+            // every x86_64 target.
+            let bits = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast::<__m128i>());
+                let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+                let any = _mm_or_si128(
+                    _mm_or_si128(eq(values[0]), eq(values[1])),
+                    _mm_or_si128(eq(values[2]), eq(values[3])),
+                );
+                _mm_movemask_epi8(any) as u16
+            };
+            m |= u64::from(bits) << (16 * k);
+        }
+        m
+    }
+
     #[cfg(test)]
     mod tests {
         use super::super::portable;
@@ -235,6 +286,8 @@ mod sse2 {
             {
                 let chunk: &[u8; 64] = bytes.as_slice().try_into().unwrap();
                 prop_assert_eq!(super::masks(chunk), portable::masks(chunk));
+                let values = [0xC2, b'a', chunk[7], 0xE3];
+                prop_assert_eq!(super::equal_to_any(chunk, values), portable::equal_to_any(chunk, values));
             }
         }
     }
