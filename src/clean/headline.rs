@@ -315,8 +315,8 @@ impl Repeats {
         let set_of = |i: usize| ranges[i].map(|(a, b)| &sets[a as usize..b as usize]);
         self.prefix_ranges.clear();
         self.index.clear();
-        for i in 0..ranges.len() {
-            match ranges[i] {
+        for (i, range) in ranges.iter().enumerate() {
+            match *range {
                 Some((a, b)) => {
                     let prefix = a + prefix_len((b - a) as usize) as u32;
                     self.index
