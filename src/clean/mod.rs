@@ -290,7 +290,7 @@ impl<'p> Cleaner<'p> {
             ..
         } = scratch;
         let blocks = &analysis.blocks;
-        self.mark_chrome(text, blocks, slots, &analysis.tokens.hash, site, units);
+        self.mark_chrome(text, analysis, slots, site, units);
 
         let mut kept = Vec::new();
         let mut body = String::with_capacity(text.len());

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::block::{Block, BlockFacts};
+use super::block::{BlockFacts, PageText};
 use super::model::{self, FEATURES};
 use super::prose::{classify, resolve, Class};
 use super::{Cleaner, Page, Reason, Scratch, SiteProfile, Slot, UnitTrace};
@@ -47,7 +47,7 @@ impl Cleaner<'_> {
             units,
             ..
         } = &mut scratch;
-        self.units(page.text, &analysis.blocks, slots, &analysis.tokens.hash, site, units);
+        self.units(page.text, analysis, slots, site, units, true);
         let traces = (0..units.members.len())
             .filter_map(|u| {
                 let features = units.features[u]?;
@@ -67,31 +67,36 @@ impl Cleaner<'_> {
     pub(super) fn mark_chrome(
         &self,
         text: &str,
-        blocks: &[Block],
+        analysis: &PageText,
         slots: &mut [Slot],
-        tokens: &[u64],
         site: Option<&SiteProfile>,
         units: &mut UnitScratch,
     ) {
-        self.units(text, blocks, slots, tokens, site, units);
+        self.units(text, analysis, slots, site, units, false);
         // The rules' bad class is final (no words, digit-heavy, menus, a few words without
         // function words); the model decides the rest, unless it would leave nothing of what
         // the rules keep (a page of one or two paragraphs is unlike the pages it learned from).
         let mut keep: &[bool] = &units.rule_keep;
         if let Some(model) = model::shipped() {
             units.decided.clear();
-            units.decided.extend((0..units.members.len()).map(|u| {
-                units.features[u].as_ref().is_some_and(|x| match units.classes[u] {
+            units
+                .decided
+                .extend((0..units.members.len()).map(|u| match units.classes[u] {
+                    _ if units.sums[u].is_none() => false,
                     Some(Class::Bad) => false,
-                    class => model.keeps(x, class == Some(Class::Good)),
-                })
-            }));
+                    class => {
+                        let x = units.features[u]
+                            .as_ref()
+                            .expect("units in play the rules do not class bad have features");
+                        model.keeps(x, class == Some(Class::Good))
+                    }
+                }));
             if units.decided.iter().any(|&k| k) || !keep.iter().any(|&k| k) {
                 keep = &units.decided;
             }
         }
         for (u, members) in units.members.iter().enumerate() {
-            if units.features[u].is_some() && !keep[u] {
+            if units.sums[u].is_some() && !keep[u] {
                 for i in members.clone() {
                     slots[i].fate = Some(Reason::Chrome);
                 }
@@ -100,16 +105,18 @@ impl Cleaner<'_> {
     }
 
     /// Group the page into units (paragraphs in play, removed blocks), class them by the
-    /// rules, and compute each in-play unit's features.
+    /// rules, and compute the features of each in-play unit (`every`), or of those the rules
+    /// do not class bad (the model decides only those).
     fn units(
         &self,
         text: &str,
-        blocks: &[Block],
+        analysis: &PageText,
         slots: &[Slot],
-        tokens: &[u64],
         site: Option<&SiteProfile>,
         units: &mut UnitScratch,
+        every: bool,
     ) {
+        let (blocks, tokens) = (&analysis.blocks, &analysis.tokens.hash);
         let UnitScratch {
             members,
             classes,
@@ -215,6 +222,10 @@ impl Cleaner<'_> {
                 features.push(None);
                 continue;
             };
+            if !every && classes[u] == Some(Class::Bad) {
+                features.push(None);
+                continue;
+            }
             let distance = |v: Option<u32>| v.map_or(10, |v| (v as usize).abs_diff(u).min(10)) as f64 / 10.0;
             let [evidence_before, evidence_after, good_before, good_after] = near[u];
             let (mut words, mut capitalized) = (0u32, 0u32);
