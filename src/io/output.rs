@@ -48,11 +48,18 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let file = tempfile::Builder::new()
-            .prefix(".reprint-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(path, e))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".reprint-").suffix(".tmp");
+        // A temporary file is private (0600) by default; the output is an ordinary file: it
+        // keeps the mode of the file it replaces, or gets the one a new file gets (0666
+        // less the umask).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
+            builder.permissions(std::fs::Permissions::from_mode(mode));
+        }
+        let file = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
         Ok(Output::File {
             path: path.to_path_buf(),
             file: BufWriter::with_capacity(1 << 16, file),
@@ -139,6 +146,28 @@ mod tests {
             1,
             "temporary file left behind"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_have_the_mode_of_ordinary_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let new = dir.path().join("new.jsonl");
+        let out = Output::create(Some(&new)).unwrap();
+        out.commit().unwrap();
+        assert_eq!(
+            mode(&new),
+            mode(&plain),
+            "a new output is made as File::create makes a file"
+        );
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let out = Output::create(Some(&new)).unwrap();
+        out.commit().unwrap();
+        assert_eq!(mode(&new), 0o640, "a replaced output keeps its mode");
     }
 
     #[cfg(unix)]
