@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rayon::prelude::*;
 use reprint::clean::{Cleaned, Cleaner, Profiles, Reason, Scratch};
-use reprint::io::{extend_record_str, Output};
+use reprint::io::{extend_record_str, json, Output};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
@@ -209,9 +209,12 @@ const REASONS: [Reason; 7] = [
 fn members_into(cleaned: &Cleaned, out: &mut Vec<u8>) {
     // Writing to a Vec cannot fail.
     out.extend_from_slice(b"\"body\":");
-    serde_json::to_writer(&mut *out, &cleaned.body).expect("a string serializes");
+    json::write_str(out, &cleaned.body);
     out.extend_from_slice(b",\"title\":");
-    serde_json::to_writer(&mut *out, &cleaned.title).expect("a string serializes");
+    match &cleaned.title {
+        Some(title) => json::write_str(out, title),
+        None => out.extend_from_slice(b"null"),
+    }
     out.extend_from_slice(b",\"removed\":[");
     for (i, r) in cleaned.removed.iter().enumerate() {
         if i > 0 {

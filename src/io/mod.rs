@@ -4,6 +4,7 @@
 //! module turns input lines into [`Record`]s and carries errors with their path and line.
 
 mod input;
+pub mod json;
 mod output;
 mod record;
 
