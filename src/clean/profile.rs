@@ -175,12 +175,14 @@ pub(crate) fn affix_key(tokens: &[u64], side: Side) -> u64 {
     fold.finish()
 }
 
+/// One site's counts while learning. Hash maps, not [`TokenTable`]s: most entries are seen
+/// once and pruned at the end, and the maps hold them in half the memory.
 #[derive(Default)]
 struct SiteCounts {
     pages: u32,
-    blocks: TokenTable<u32>,
-    shapes: TokenTable<u32>,
-    affixes: TokenTable<u32>,
+    blocks: AHashMap<u64, u32>,
+    shapes: AHashMap<u64, u32>,
+    affixes: AHashMap<u64, u32>,
 }
 
 impl SiteCounts {
@@ -192,7 +194,7 @@ impl SiteCounts {
             (&mut self.affixes, facts.affixes),
         ] {
             for k in keys {
-                *map.entry(k) += 1;
+                *map.entry(k).or_insert(0) += 1;
             }
         }
     }
@@ -299,7 +301,7 @@ impl Learner {
             let keep = FUNCTION_WORDS.min(class.len().div_ceil(10));
             function_words.extend(class.iter().take(keep).map(|w| w.2));
         }
-        let prune = |m: TokenTable<u32>| m.iter().filter(|&(_, n)| n >= 2).collect();
+        let prune = |m: AHashMap<u64, u32>| m.into_iter().filter(|&(_, n)| n >= 2).collect();
         let sites = self
             .sites
             .into_iter()
