@@ -185,7 +185,13 @@ fn classify(c: char) -> CharClass {
 /// The class of a code point of the BMP (below 0x10000), from the table.
 #[inline(always)]
 fn bmp_class(code: u32) -> CharClass {
-    match (bmp_classes()[(code / 4) as usize] >> (2 * (code % 4))) & 3 {
+    bmp_class_in(bmp_classes(), code)
+}
+
+/// [`bmp_class`] with the table at hand (hoisted out of loops).
+#[inline(always)]
+fn bmp_class_in(table: &[u8], code: u32) -> CharClass {
+    match (table[(code / 4) as usize] >> (2 * (code % 4))) & 3 {
         1 => CharClass::Word,
         2 => CharClass::Single,
         _ => CharClass::Separator,
@@ -387,6 +393,7 @@ fn by_characters(
             continue;
         }
         // A run of characters of three bytes or more (Han, Kana, Hangul, CJK punctuation).
+        let table = bmp_classes();
         loop {
             let b0 = bytes[i];
             let (class, width, c) = if (0xE0..0xF0).contains(&b0) && i + 2 < len {
@@ -394,7 +401,7 @@ fn by_characters(
                 let code = (u32::from(b0 & 0x0F) << 12)
                     | (u32::from(bytes[i + 1] & 0x3F) << 6)
                     | u32::from(bytes[i + 2] & 0x3F);
-                (bmp_class(code), 3, None)
+                (bmp_class_in(table, code), 3, None)
             } else {
                 let (c, width) = decode(bytes, i);
                 (classify(c), width, Some(c))
