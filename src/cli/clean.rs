@@ -7,6 +7,7 @@
 
 use std::io::{self, Write};
 use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -77,52 +78,63 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
         true => Stdin::replay(&spool)?,
         false => Stdin::None,
     };
-    let mut out = Output::create(run.output.as_deref())?;
+    let out = Output::create(run.output.as_deref())?;
     let mut tally = Tally::default();
-    let mut closed = false;
     let read_bytes = Arc::new(AtomicU64::new(0));
     let fields = &run.fields;
     let mut pages = 0u64;
-    let result = for_each_batch(&run.sources, stdin, &read_bytes, &mut reporter, |batch, reporter| {
-        let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
-            .into_par_iter()
-            .map_init(
-                || (Scratch::default(), Vec::new()),
-                |(scratch, extra), (record, index)| {
-                    let record = record?;
-                    let site = site_of(&record, fields);
-                    let site = site.as_deref().or_else(|| profiles.inferred_site(index));
-                    let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
-                    extra.clear();
-                    members_into(&cleaned, extra);
-                    let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
-                    extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
-                    written.push(b'\n');
-                    Ok((written, Stats::of(&record.text, &cleaned)))
-                },
-            )
-            .collect();
-        let path = run.sources[batch.source].path();
-        for ((line, _), result) in batch.lines.iter().zip(done) {
-            match result {
-                Ok((written, stats)) => {
-                    stats.add_to(&mut tally);
-                    if !closed {
-                        if let Err(e) = out.write_all(&written) {
-                            if e.kind() != io::ErrorKind::BrokenPipe {
-                                return Err(Error::io(out.path(), e));
-                            }
-                            closed = true;
-                        }
+    // Records are written, in order, by a thread of their own while the pool cleans the next
+    // batch: writing is the pass's one serial step.
+    let (to_writer, written_batches) = sync_channel::<Vec<Vec<u8>>>(2);
+    let (result, written) = std::thread::scope(|scope| {
+        // Owned here, so that it is dropped, and the writer ends, however the pass ends.
+        let to_writer = to_writer;
+        let writing = scope.spawn(move || write_all(out, written_batches));
+        let result = for_each_batch(&run.sources, stdin, &read_bytes, &mut reporter, |batch, reporter| {
+            let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
+                .into_par_iter()
+                .map_init(
+                    || (Scratch::default(), Vec::new()),
+                    |(scratch, extra), (record, index)| {
+                        let record = record?;
+                        let site = site_of(&record, fields);
+                        let site = site.as_deref().or_else(|| profiles.inferred_site(index));
+                        let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
+                        extra.clear();
+                        members_into(&cleaned, extra);
+                        let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
+                        extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
+                        written.push(b'\n');
+                        Ok((written, Stats::of(&record.text, &cleaned)))
+                    },
+                )
+                .collect();
+            let path = run.sources[batch.source].path();
+            let mut lines = Vec::with_capacity(done.len());
+            for ((line, _), result) in batch.lines.iter().zip(done) {
+                match result {
+                    Ok((written, stats)) => {
+                        stats.add_to(&mut tally);
+                        lines.push(written);
                     }
+                    // A learning pass reported bad records already.
+                    Err(_) if learned_here => {}
+                    Err(reason) => reporter.bad_record(path, *line, reason)?,
                 }
-                // A learning pass reported bad records already.
-                Err(_) if learned_here => {}
-                Err(reason) => reporter.bad_record(path, *line, reason)?,
             }
-        }
-        Ok(())
+            match to_writer.send(lines) {
+                Ok(()) => Ok(()),
+                // The writer stopped on an error, which its join reports: stop reading.
+                Err(_) => Err(Error::io(
+                    "(output)",
+                    io::Error::other("the output could not be written"),
+                )),
+            }
+        });
+        drop(to_writer);
+        (result, writing.join().expect("the writer thread does not panic"))
     });
+    let (out, mut closed) = written?;
     result?;
     if !closed {
         match out.commit() {
@@ -163,6 +175,27 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// The writer thread: every batch of finished records into `out`, in order. A reader that
+/// closed the output (`| head`) is no error: the rest is dropped and the output reported
+/// closed.
+fn write_all(mut out: Output, batches: Receiver<Vec<Vec<u8>>>) -> Result<(Output, bool), Error> {
+    let mut closed = false;
+    for batch in batches {
+        for line in &batch {
+            if closed {
+                break;
+            }
+            if let Err(e) = out.write_all(line) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    return Err(Error::io(out.path(), e));
+                }
+                closed = true;
+            }
+        }
+    }
+    Ok((out, closed))
 }
 
 /// What one cleaned page adds to the run's tally.

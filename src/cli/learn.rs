@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fs::File;
 use std::sync::atomic::AtomicU64;
+use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -39,15 +40,25 @@ pub fn learn(
     spool: &Option<File>,
     reporter: &mut Reporter,
 ) -> Result<(Profiles, u64), Error> {
-    let mut learner = Learner::new();
     let mut pages = 0u64;
     let read_bytes = Arc::new(AtomicU64::new(0));
-    for_each_batch(
-        sources,
-        Stdin::fill(spool)?,
-        &read_bytes,
-        reporter,
-        |batch, reporter| {
+    // The learner merges each batch's facts, in order, on a thread of its own while the pool
+    // computes the next batch's: the merge is the pass's one serial step.
+    let (to_learner, batches) = sync_channel::<Vec<PageFacts>>(2);
+    let stdin = Stdin::fill(spool)?;
+    std::thread::scope(|scope| {
+        // Owned here, so that it is dropped, and the learner ends, however the pass ends.
+        let to_learner = to_learner;
+        let merging = scope.spawn(move || {
+            let mut learner = Learner::new();
+            for batch in batches {
+                for facts in batch {
+                    learner.add(facts);
+                }
+            }
+            learner.finish()
+        });
+        let read = for_each_batch(sources, stdin, &read_bytes, reporter, |batch, reporter| {
             let facts: Vec<Result<PageFacts, reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                 .into_par_iter()
                 .map_init(Scratch::default, |scratch, (record, index)| {
@@ -57,14 +68,19 @@ pub fn learn(
                 })
                 .collect();
             let path = sources[batch.source].path();
+            let mut good = Vec::with_capacity(facts.len());
             for ((line, _), result) in batch.lines.iter().zip(facts) {
                 match result {
-                    Ok(facts) => learner.add(facts),
+                    Ok(facts) => good.push(facts),
                     Err(reason) => reporter.bad_record(path, *line, reason)?,
                 }
             }
+            // The learner ends only when this sender is dropped.
+            to_learner.send(good).expect("the learner thread outlives the pass");
             Ok(())
-        },
-    )?;
-    Ok((learner.finish(), read_bytes.load(std::sync::atomic::Ordering::Relaxed)))
+        });
+        drop(to_learner);
+        let profiles = merging.join().expect("the learner thread does not panic");
+        read.map(|()| (profiles, read_bytes.load(std::sync::atomic::Ordering::Relaxed)))
+    })
 }
