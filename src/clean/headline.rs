@@ -12,6 +12,7 @@
 
 use super::block::PageText;
 use super::strip::affix_rest;
+use super::table::TokenTable;
 use super::{Cleaner, Page, Reason, Removal, SiteProfile, Slot};
 
 /// Token sets of at least this many distinct tokens match at [`REWORDED`]; smaller ones at
@@ -290,7 +291,11 @@ fn heads_within(blocks: usize) -> usize {
 /// Buffers of [`Repeats::most_repeated`].
 #[derive(Default, Debug)]
 struct Repeats {
-    /// Each set's prefix, as a range of the sets' storage.
+    frequency: TokenTable<u32>,
+    /// Each set's prefix: its rarest tokens, one after another.
+    prefixes: Vec<u64>,
+    /// One set's tokens with their occurrences (a buffer).
+    keyed: Vec<(u32, u64)>,
     prefix_ranges: Vec<(u32, u32)>,
     /// (token, set) for every prefix token, sorted: the sets whose prefix holds a token.
     index: Vec<(u64, u32)>,
@@ -305,22 +310,30 @@ impl Repeats {
     fn most_repeated(&mut self, sets: &[u64], ranges: &[Option<(u32, u32)>], within: usize) -> Option<usize> {
         // Prefix filtering keeps this near linear on pages of thousands of lines, and exact:
         // two sets with Jaccard >= t share a token among the first |x| - ceil(t|x|) + 1 of
-        // each, in any one order of tokens. The order here is the hash order the sets are
-        // already sorted in (so a prefix is the start of a set), which is as good as random:
-        // few blocks share a token among their first few.
+        // each, in any one order of tokens. Rarest tokens first makes the prefixes selective,
+        // so only blocks sharing a rare token are compared.
         let set_of = |i: usize| ranges[i].map(|(a, b)| &sets[a as usize..b as usize]);
+        let frequency = &mut self.frequency;
+        frequency.clear();
+        for &t in sets {
+            *frequency.entry(t) += 1;
+        }
+        self.prefixes.clear();
         self.prefix_ranges.clear();
         self.index.clear();
-        for (i, range) in ranges.iter().enumerate() {
-            match *range {
-                Some((a, b)) => {
-                    let prefix = a + prefix_len((b - a) as usize) as u32;
-                    self.index
-                        .extend(sets[a as usize..prefix as usize].iter().map(|&t| (t, i as u32)));
-                    self.prefix_ranges.push((a, prefix));
-                }
-                None => self.prefix_ranges.push((0, 0)),
+        for (i, set) in (0..ranges.len()).map(|i| (i, set_of(i))) {
+            let start = self.prefixes.len();
+            if let Some(set) = set {
+                // Rarest first: (occurrences, token), sorted once with the keys beside them.
+                self.keyed.clear();
+                self.keyed
+                    .extend(set.iter().map(|&t| (frequency.get(t).copied().unwrap_or(0), t)));
+                self.keyed.sort_unstable();
+                self.keyed.truncate(prefix_len(set.len()));
+                self.prefixes.extend(self.keyed.iter().map(|&(_, t)| t));
+                self.index.extend(self.keyed.iter().map(|&(_, t)| (t, i as u32)));
             }
+            self.prefix_ranges.push((start as u32, self.prefixes.len() as u32));
         }
         self.index.sort_unstable();
         self.grouped.clear();
@@ -332,7 +345,7 @@ impl Repeats {
             };
             self.others.clear();
             let (a, b) = self.prefix_ranges[i];
-            for &token in &sets[a as usize..b as usize] {
+            for &token in &self.prefixes[a as usize..b as usize] {
                 let from = self.index.partition_point(|&(t, _)| t < token);
                 let holders = self.index[from..].iter().take_while(|&&(t, _)| t == token);
                 let grouped = &self.grouped;
