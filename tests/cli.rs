@@ -37,6 +37,40 @@ fn reprint(args: &[&str], stdin: Option<&[u8]>) -> Run {
     }
 }
 
+/// Run the binary on no input, and fail (killing it) if it has not ended within `seconds`:
+/// for runs that must not hang.
+fn reprint_within(args: &[&str], seconds: u64) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stderr = child.stderr.take().unwrap();
+    let reading = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).map(|_| s)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("reprint {args:?} did not end within {seconds} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: Vec::new(),
+        stderr: reading.join().unwrap().unwrap_or_default(),
+    }
+}
+
 fn lines(bytes: &[u8]) -> Vec<&[u8]> {
     bytes.split_inclusive(|&b| b == b'\n').collect()
 }
@@ -158,6 +192,51 @@ fn bad_lines_are_reported_with_file_and_line_and_skipped() {
         "{kept}"
     );
     assert!(run.stderr.contains("7 skipped"), "{}", run.stderr);
+}
+
+/// Inputs of many batches (8,192 lines each): a run that stops early must not wait for a
+/// reader blocked on a full queue.
+fn many_batches(dir: &Path, bad_line: Option<usize>) -> PathBuf {
+    let sample = std::fs::read_to_string(corpus("mini.jsonl")).unwrap();
+    let records: Vec<&str> = sample.lines().collect();
+    let path = dir.join("many.jsonl");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    for i in 0..40_000 {
+        match bad_line {
+            Some(b) if b == i => writeln!(out, "{{\"text\": 3}}").unwrap(),
+            _ => writeln!(out, "{}", records[i % records.len()]).unwrap(),
+        }
+    }
+    drop(out);
+    path
+}
+
+#[test]
+fn runs_that_stop_early_on_large_inputs_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = many_batches(dir.path(), Some(1));
+    for command in ["clean", "dedup"] {
+        let run = reprint_within(
+            &[
+                command,
+                input.to_str().unwrap(),
+                "--on-error",
+                "fail",
+                "-o",
+                "/dev/null",
+            ],
+            120,
+        );
+        assert_eq!(run.code, 2, "{command}: {}", run.stderr);
+        assert!(run.stderr.contains("many.jsonl:2:"), "{command}: {}", run.stderr);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let input = many_batches(dir.path(), None);
+        let run = reprint_within(&["clean", input.to_str().unwrap(), "-o", "/dev/full"], 120);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("/dev/full"), "{}", run.stderr);
+    }
 }
 
 #[test]

@@ -133,14 +133,20 @@ impl<V: Copy + Default> FromIterator<(u64, V)> for TokenTable<V> {
 
 /// A corpus's function words: sorted, and in a table made for one question asked of every
 /// token, "is it one?", answered with two compares and no branch: every word sits in its
-/// home slot or the next one (the table grows until that holds).
+/// home slot or the next one (the table grows until that holds, up to [`MAX_SLOTS_PER_WORD`]
+/// slots a word; words that still collide, which uniform token hashes never do but a
+/// damaged profile file may, are looked up in the sorted list instead).
 #[derive(Clone, Debug)]
 pub(crate) struct FunctionWords {
     sorted: Vec<u64>,
-    /// `slots.len()` is a power of two plus one (the last slot is the first's overflow).
+    /// `slots.len()` is a power of two plus one (the last slot is the first's overflow);
+    /// empty when the words would not fit.
     slots: Vec<u64>,
     shift: u32,
 }
+
+/// The table of [`FunctionWords`] stops growing at this many slots a word.
+const MAX_SLOTS_PER_WORD: usize = 64;
 
 impl Default for FunctionWords {
     fn default() -> Self {
@@ -154,7 +160,7 @@ impl FunctionWords {
         sorted.sort_unstable();
         sorted.dedup();
         let mut size = (4 * sorted.len()).next_power_of_two().max(16);
-        loop {
+        while size <= (MAX_SLOTS_PER_WORD * sorted.len()).max(16) {
             let shift = 64 - size.trailing_zeros();
             let mut slots = vec![EMPTY; size + 1];
             let placed = sorted.iter().all(|&w| {
@@ -171,6 +177,11 @@ impl FunctionWords {
             }
             size *= 2;
         }
+        FunctionWords {
+            sorted,
+            slots: Vec::new(),
+            shift: 0,
+        }
     }
 
     /// The words, sorted.
@@ -181,6 +192,9 @@ impl FunctionWords {
     #[inline]
     pub(crate) fn contains(&self, token: u64) -> bool {
         let token = TokenTable::<()>::key(token);
+        if self.slots.is_empty() {
+            return self.sorted.binary_search(&token).is_ok();
+        }
         let home = (token >> self.shift) as usize;
         (self.slots[home] == token) | (self.slots[home + 1] == token)
     }
@@ -215,6 +229,18 @@ mod tests {
             }
             proptest::prop_assert_eq!(fw.count_in(&words), words.len() as u32);
         }
+    }
+
+    #[test]
+    fn colliding_words_are_still_found() {
+        // Keys that share their top bits never separate however the table grows: a damaged
+        // profile file must not make it grow without end.
+        let words = [1u64, 2, 3, 123, 456, 789, 1000];
+        let fw = FunctionWords::new(words);
+        for w in words {
+            assert!(fw.contains(w));
+        }
+        assert!(!fw.contains(4) && !fw.contains(u64::MAX));
     }
 
     proptest::proptest! {

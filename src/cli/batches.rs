@@ -123,9 +123,13 @@ pub fn for_each_batch(
     // once per run, not once per batch.
     let (free_tx, free_rx) = sync_channel::<Batch>(4);
     std::thread::scope(|scope| {
+        // Owned by this closure, so that an early return drops it: the reader's next send
+        // then fails and the reader ends (the scope waits for it). A reader blocked reading
+        // a pipe ends when its read returns.
+        let rx = rx;
         let counter = read_bytes.clone();
         scope.spawn(move || read_all(sources, counter, stdin, tx, free_rx));
-        for event in &rx {
+        for event in rx.iter() {
             match event {
                 Event::Failed(error) => reporter.file_error(error)?,
                 Event::Batch(batch) => {
@@ -136,7 +140,6 @@ pub fn for_each_batch(
             reporter.tick(read_bytes.load(Ordering::Relaxed));
         }
         Ok(())
-        // Dropping `rx` on an early return makes the reader's next send fail, ending it.
     })
 }
 

@@ -119,7 +119,13 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
                     }
                     // A learning pass reported bad records already.
                     Err(_) if learned_here => {}
-                    Err(reason) => reporter.bad_record(path, *line, reason)?,
+                    Err(reason) => {
+                        if let Err(stop) = reporter.bad_record(path, *line, reason) {
+                            // The records before the bad one are written, as they were read.
+                            let _ = to_writer.send(lines);
+                            return Err(stop);
+                        }
+                    }
                 }
             }
             match to_writer.send(lines) {

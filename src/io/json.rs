@@ -52,23 +52,23 @@ fn needs_escape(b: u8) -> bool {
 /// The index of the first byte at or after `from` that needs an escape.
 #[inline]
 fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::next_escape(bytes, from)
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
         portable_next_escape(bytes, from)
     }
 }
 
 /// The byte loop: the path on targets without SSE2, and the vector path's twin in tests.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn portable_next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     bytes[from..].iter().position(|&b| needs_escape(b)).map(|k| from + k)
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,

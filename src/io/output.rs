@@ -50,16 +50,21 @@ impl Output {
         };
         let mut builder = tempfile::Builder::new();
         builder.prefix(".reprint-").suffix(".tmp");
-        // A temporary file is private (0600) by default; the output is an ordinary file: it
-        // keeps the mode of the file it replaces, or gets the one a new file gets (0666
-        // less the umask).
+        // A temporary file is private (0600) by default; the output is an ordinary file: a
+        // new one gets the mode a new file gets (0666 less the umask), a replaced one keeps
+        // its permission bits.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o7777);
-            builder.permissions(std::fs::Permissions::from_mode(mode));
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
         let file = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+        #[cfg(unix)]
+        if let Ok(old) = std::fs::metadata(path) {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(old.permissions().mode() & 0o777);
+            file.as_file().set_permissions(mode).map_err(|e| Error::io(path, e))?;
+        }
         Ok(Output::File {
             path: path.to_path_buf(),
             file: BufWriter::with_capacity(1 << 16, file),
@@ -164,10 +169,12 @@ mod tests {
             mode(&plain),
             "a new output is made as File::create makes a file"
         );
-        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).unwrap();
-        let out = Output::create(Some(&new)).unwrap();
-        out.commit().unwrap();
-        assert_eq!(mode(&new), 0o640, "a replaced output keeps its mode");
+        for kept in [0o640, 0o664] {
+            std::fs::set_permissions(&new, std::fs::Permissions::from_mode(kept)).unwrap();
+            let out = Output::create(Some(&new)).unwrap();
+            out.commit().unwrap();
+            assert_eq!(mode(&new), kept, "a replaced output keeps its mode, whatever the umask");
+        }
     }
 
     #[cfg(unix)]

@@ -47,11 +47,11 @@ pub(super) fn masks(bytes: &[u8], base: usize) -> Masks {
             &pad
         }
     };
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::masks(chunk)
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
         portable::masks(chunk)
     }
@@ -70,11 +70,11 @@ pub(super) fn equal_to_any(bytes: &[u8], base: usize, values: [u8; 4]) -> u64 {
             &pad
         }
     };
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::equal_to_any(chunk, values)
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
     {
         portable::equal_to_any(chunk, values)
     }
@@ -161,7 +161,7 @@ impl<'a> Window<'a> {
 
 /// The byte-at-a-time masks: the path on targets without a vector path, and the vector
 /// path's twin in tests.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 pub(super) mod portable {
     use super::Masks;
 
@@ -197,7 +197,7 @@ pub(super) mod portable {
     }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use std::arch::x86_64::{
         __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
@@ -210,7 +210,7 @@ mod sse2 {
     /// in range).
     #[inline(always)]
     fn in_range(v: __m128i, lo: u8, hi: u8) -> __m128i {
-        // SAFETY (every intrinsic in this module): SSE2 is enabled on every x86_64 target.
+        // SAFETY (every intrinsic in this module): this module is built only where SSE2 is enabled.
         unsafe {
             _mm_and_si128(
                 _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
