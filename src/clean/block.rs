@@ -18,7 +18,7 @@ use std::ops::Range;
 use memchr::memchr_iter;
 
 use crate::shingle::Fold;
-use crate::text::{for_each_token_hashed, token_hash, Token, TokenKind};
+use crate::text::{push_lower, token_hash, tokenize_into, Token, TokenKind, TokenSink};
 
 /// One line of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,17 +74,24 @@ pub(crate) struct Tokens {
     pub meta: Vec<TokenMeta>,
 }
 
-/// A token beyond its hash.
+/// A token beyond its hash (16 bytes: the cleaner writes one per token of every page, twice
+/// per run, so its size is felt).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TokenMeta {
-    /// The hash of the token with each run of ASCII digits written as one `0` (the token's own
-    /// hash when it has no digit), so templated lines (dates, counts) agree.
-    pub shape: u64,
     /// Byte offset of the token's first byte.
     pub start: usize,
-    /// Byte offset of the end of its last character.
-    pub end: usize,
+    /// Its length in bytes, to the end of its last character (a token longer than 4 GiB
+    /// would need a text longer than that without a separator: its end is clamped).
+    len: u32,
     pub kind: TokenKind,
+}
+
+impl TokenMeta {
+    /// Byte offset of the end of the token's last character.
+    #[inline]
+    pub(crate) fn end(&self) -> usize {
+        self.start + self.len as usize
+    }
 }
 
 impl Tokens {
@@ -94,26 +101,8 @@ impl Tokens {
     }
 
     /// Append the tokens of `text`.
-    fn push_text(&mut self, text: &str, buf: &mut Vec<u8>, masked: &mut Vec<u8>) {
-        for_each_token_hashed(text, buf, |token| {
-            let Token {
-                bytes,
-                span,
-                kind,
-                hash,
-            } = token;
-            let shape = match kind {
-                TokenKind::WordWithDigit => shape_hash(bytes, masked),
-                _ => hash,
-            };
-            self.hash.push(hash);
-            self.meta.push(TokenMeta {
-                shape,
-                start: span.start,
-                end: span.end,
-                kind,
-            });
-        });
+    fn push_text(&mut self, text: &str, buf: &mut Vec<u8>) {
+        tokenize_into(text, buf, &mut *self);
     }
 
     /// The tokens of `range` that lie within `span` (a part of their block cut at whitespace,
@@ -123,22 +112,43 @@ impl Tokens {
         while lo < hi && self.meta[lo].start < span.start {
             lo += 1;
         }
-        while hi > lo && self.meta[hi - 1].end > span.end {
+        while hi > lo && self.meta[hi - 1].end() > span.end {
             hi -= 1;
         }
         lo..hi
     }
 }
 
-/// The hash of a token with each run of ASCII digits written as one `0`.
-fn shape_hash(token: &[u8], masked: &mut Vec<u8>) -> u64 {
+impl TokenSink for &mut Tokens {
+    #[inline(always)]
+    fn token(&mut self, token: Token<'_>) {
+        let len = u32::try_from(token.span.len()).unwrap_or(u32::MAX);
+        self.hash.push(token.hash);
+        self.meta.push(TokenMeta {
+            start: token.span.start,
+            len,
+            kind: token.kind,
+        });
+    }
+}
+
+/// The shape hash of the token `token` of the text (its hash with each run of ASCII digits
+/// written as one `0`; the token's own hash when it has no digit), so templated lines (dates,
+/// counts) agree. Only tokens with digits are read again, lowercased as the tokenizer does.
+fn shape_hash(text: &str, meta: &TokenMeta, hash: u64, masked: &mut Vec<u8>) -> u64 {
+    if meta.kind != TokenKind::WordWithDigit {
+        return hash;
+    }
     masked.clear();
-    for (i, &b) in token.iter().enumerate() {
-        if !b.is_ascii_digit() {
-            masked.push(b);
-        } else if i == 0 || !token[i - 1].is_ascii_digit() {
-            masked.push(b'0');
+    let mut digits = false;
+    for c in text[meta.start..meta.end()].chars() {
+        match c {
+            '0'..='9' if digits => {}
+            '0'..='9' => masked.push(b'0'),
+            _ if c.is_ascii() => masked.push(c.to_ascii_lowercase() as u8),
+            _ => push_lower(masked, c),
         }
+        digits = c.is_ascii_digit();
     }
     token_hash(masked)
 }
@@ -159,7 +169,6 @@ pub(crate) struct PageText {
     /// Where a block's mark bytes are (a buffer).
     marks: Vec<usize>,
     buf: Vec<u8>,
-    masked: Vec<u8>,
 }
 
 impl PageText {
@@ -167,7 +176,7 @@ impl PageText {
     pub(crate) fn analyze(&mut self, text: &str) {
         segment_into(text, &mut self.blocks);
         self.tokens.clear();
-        self.tokens.push_text(text, &mut self.buf, &mut self.masked);
+        self.tokens.push_text(text, &mut self.buf);
         // Tokens never cross a line end, and blank lines hold none: each is in one block.
         self.ranges.clear();
         self.separators.clear();
@@ -284,9 +293,10 @@ impl<'a> Part<'a> {
             return (0, 0);
         }
         let (mut hash, mut shape) = (Fold::new(BLOCK_SEED), Fold::new(BLOCK_SEED));
+        let mut masked = Vec::new();
         for (&h, m) in self.hashes().iter().zip(meta) {
             hash.push(h);
-            shape.push(m.shape);
+            shape.push(shape_hash(self.text, m, h, &mut masked));
         }
         (hash.finish(), shape.finish())
     }
@@ -344,7 +354,7 @@ pub struct BlockFacts {
 #[cfg(test)]
 pub(crate) fn facts_of(text: &str) -> BlockFacts {
     let mut page = PageText::default();
-    page.tokens.push_text(text, &mut page.buf, &mut page.masked);
+    page.tokens.push_text(text, &mut page.buf);
     let part = Part {
         text,
         span: 0..text.len(),
@@ -490,6 +500,13 @@ mod tests {
         assert_ne!(a.hash, b.hash);
         assert_eq!(a.shape, b.shape);
         assert_eq!((a.tokens, a.digit_tokens), (7, 6));
+        // Shapes of words with digits are lowercased as their tokens are, capitals and
+        // non-ASCII letters included; a run of digits counts once, whatever its length.
+        let shape = |t: &str| facts_of(t).shape;
+        assert_eq!(shape("ÜBER2024x Straße9"), shape("über7x STRASSE9".replace("SS", "ß").as_str()));
+        assert_eq!(shape("Covid19 Wave3"), shape("covid20 wave12"));
+        assert_ne!(shape("covid19 wave3"), shape("covid wave"));
+        assert_ne!(shape("a1b2"), shape("a1b"));
         assert!(!a.sentence_end);
         let s = facts_of("He said: \"It is over.\"");
         assert!(s.sentence_end);

@@ -155,7 +155,7 @@ fn split_tokens(part: &Part<'_>, cut: usize, after: usize) -> (Range<usize>, Ran
     let r = part.range.clone();
     let t = part.tokens;
     let meta = &t.meta[r.clone()];
-    let before = r.start + meta.partition_point(|m| m.end <= cut);
+    let before = r.start + meta.partition_point(|m| m.end() <= cut);
     let from = r.start + meta.partition_point(|m| m.start < after);
     (r.start..before, from..r.end)
 }

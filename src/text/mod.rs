@@ -200,7 +200,7 @@ fn bmp_class_in(table: &[u8], code: u32) -> CharClass {
 
 /// Push the lowercase UTF-8 of `c` onto `buf`.
 #[inline]
-fn push_lower(buf: &mut Vec<u8>, c: char) {
+pub(crate) fn push_lower(buf: &mut Vec<u8>, c: char) {
     let mut utf8 = [0u8; 4];
     for lower in c.to_lowercase() {
         buf.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
@@ -245,6 +245,24 @@ pub struct Token<'a> {
     pub hash: u64,
 }
 
+/// What the tokenizer hands each token to: a closure (through [`Emit`]), or a type whose
+/// method is inlined into every place the tokenizer emits from (a closure called from that
+/// many places is often left out of line).
+pub(crate) trait TokenSink {
+    /// Take the next token.
+    fn token(&mut self, token: Token<'_>);
+}
+
+/// A closure as a [`TokenSink`].
+struct Emit<F>(F);
+
+impl<F: FnMut(Token<'_>)> TokenSink for Emit<F> {
+    #[inline]
+    fn token(&mut self, token: Token<'_>) {
+        (self.0)(token)
+    }
+}
+
 impl<'a> Token<'a> {
     #[inline]
     fn new(bytes: &'a [u8], span: Range<usize>, kind: TokenKind) -> Token<'a> {
@@ -272,7 +290,13 @@ pub fn for_each_token_kind(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(&
 /// as a slice of `text` when it has no capitals. A window holding other characters is read a
 /// character at a time.
 #[inline]
-pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut(Token<'_>)) {
+pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, emit: impl FnMut(Token<'_>)) {
+    tokenize_into(text, buf, Emit(emit));
+}
+
+/// [`for_each_token_hashed`] into a [`TokenSink`].
+#[inline]
+pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenSink) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     // `i` is never inside a token.
@@ -322,7 +346,7 @@ pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut
                     );
                     let hash = hash_words(lo, hi, n);
                     if capitals == 0 {
-                        emit(Token {
+                        emit.token(Token {
                             bytes: &bytes[start..end],
                             span: start..end,
                             kind,
@@ -332,7 +356,7 @@ pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut
                         let mut lower = [0u8; 16];
                         lower[..8].copy_from_slice(&lo.to_le_bytes());
                         lower[8..].copy_from_slice(&hi.to_le_bytes());
-                        emit(Token {
+                        emit.token(Token {
                             bytes: &lower[..n],
                             span: start..end,
                             kind,
@@ -343,9 +367,9 @@ pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, mut emit: impl FnMut
                 None if capitals != 0 => {
                     buf.clear();
                     lower_ascii_into(buf, &bytes[start..end]);
-                    emit(Token::new(buf, start..end, kind));
+                    emit.token(Token::new(buf, start..end, kind));
                 }
-                None => emit(Token::new(&bytes[start..end], start..end, kind)),
+                None => emit.token(Token::new(&bytes[start..end], start..end, kind)),
             }
         }
         i = next;
@@ -359,7 +383,7 @@ fn by_characters(
     mut window: scan::Window<'_>,
     until: usize,
     buf: &mut Vec<u8>,
-    emit: &mut impl FnMut(Token<'_>),
+    emit: &mut impl TokenSink,
 ) -> usize {
     let bytes = text.as_bytes();
     let len = bytes.len();
@@ -384,10 +408,10 @@ fn by_characters(
             } else if word.capital {
                 buf.clear();
                 lower_ascii_into(buf, &bytes[i..end]);
-                emit(Token::new(buf, i..end, kind));
+                emit.token(Token::new(buf, i..end, kind));
                 i = end;
             } else {
-                emit(Token::new(&bytes[i..end], i..end, kind));
+                emit.token(Token::new(&bytes[i..end], i..end, kind));
                 i = end;
             }
             continue;
@@ -418,7 +442,7 @@ fn by_characters(
                         ),
                         _ => token_hash(token),
                     };
-                    emit(Token {
+                    emit.token(Token {
                         bytes: token,
                         span: i..i + width,
                         kind: TokenKind::Single,
@@ -450,7 +474,7 @@ fn finish_word(
     start: usize,
     mut digit: bool,
     buf: &mut Vec<u8>,
-    emit: &mut impl FnMut(Token<'_>),
+    emit: &mut impl TokenSink,
 ) -> usize {
     while from < bytes.len() {
         let b = bytes[from];
@@ -474,7 +498,7 @@ fn finish_word(
         true => TokenKind::WordWithDigit,
         false => TokenKind::Word,
     };
-    emit(Token::new(buf, start..from, kind));
+    emit.token(Token::new(buf, start..from, kind));
     from
 }
 
