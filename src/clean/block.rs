@@ -132,25 +132,41 @@ impl TokenSink for &mut Tokens {
     }
 }
 
-/// The shape hash of the token `token` of the text (its hash with each run of ASCII digits
-/// written as one `0`; the token's own hash when it has no digit), so templated lines (dates,
-/// counts) agree. Only tokens with digits are read again, lowercased as the tokenizer does.
-fn shape_hash(text: &str, meta: &TokenMeta, hash: u64, masked: &mut Vec<u8>) -> u64 {
+/// The shape hash of a token of `text` (its hash with each run of ASCII digits written as one
+/// `0`; the token's own `hash` when it has no digit), so templated lines (dates, counts)
+/// agree. Only tokens with digits are read again, lowercased as the tokenizer does.
+#[inline]
+fn shape_hash(text: &str, meta: &TokenMeta, hash: u64) -> u64 {
     if meta.kind != TokenKind::WordWithDigit {
         return hash;
     }
-    masked.clear();
+    let token = &text[meta.start..meta.end()];
+    let mut small = [0u8; 32];
+    if token.len() <= small.len() && token.is_ascii() {
+        let mut n = 0;
+        let mut digits = false;
+        for &b in token.as_bytes() {
+            let digit = b.is_ascii_digit();
+            if !(digit && digits) {
+                small[n] = if digit { b'0' } else { b.to_ascii_lowercase() };
+                n += 1;
+            }
+            digits = digit;
+        }
+        return token_hash(&small[..n]);
+    }
+    let mut masked = Vec::with_capacity(token.len());
     let mut digits = false;
-    for c in text[meta.start..meta.end()].chars() {
+    for c in token.chars() {
         match c {
             '0'..='9' if digits => {}
             '0'..='9' => masked.push(b'0'),
             _ if c.is_ascii() => masked.push(c.to_ascii_lowercase() as u8),
-            _ => push_lower(masked, c),
+            _ => push_lower(&mut masked, c),
         }
         digits = c.is_ascii_digit();
     }
-    token_hash(masked)
+    token_hash(&masked)
 }
 
 /// A page's blocks and tokens, computed once per page into reused buffers.
@@ -293,10 +309,9 @@ impl<'a> Part<'a> {
             return (0, 0);
         }
         let (mut hash, mut shape) = (Fold::new(BLOCK_SEED), Fold::new(BLOCK_SEED));
-        let mut masked = Vec::new();
         for (&h, m) in self.hashes().iter().zip(meta) {
             hash.push(h);
-            shape.push(shape_hash(self.text, m, h, &mut masked));
+            shape.push(shape_hash(self.text, m, h));
         }
         (hash.finish(), shape.finish())
     }
