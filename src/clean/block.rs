@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 use memchr::memchr_iter;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::shingle::Fold;
 use crate::text::{push_lower, token_hash, tokenize_into, Token, TokenKind, TokenSink};
@@ -74,6 +75,13 @@ pub(crate) struct Tokens {
     pub meta: Vec<TokenMeta>,
 }
 
+/// Blocks of at least this many bytes are counted in site profiles by their exact bytes
+/// ([`Part::site_keys`]). Part of the saved profile format.
+pub const LONG_KEY_BYTES: usize = 256;
+
+/// The seed of the hash of a long block's bytes. Part of the saved profile format.
+const LONG_KEY_SEED: u64 = 0x4c4f_4e47_4b45_5934; // "LONGKEY4"
+
 /// A token beyond its hash (16 bytes: the cleaner writes one per token of every page, twice
 /// per run, so its size is felt).
 #[derive(Clone, Copy, Debug)]
@@ -100,9 +108,9 @@ impl Tokens {
         self.meta.clear();
     }
 
-    /// Append the tokens of `text`.
-    fn push_text(&mut self, text: &str, buf: &mut Vec<u8>) {
-        tokenize_into(text, buf, &mut *self);
+    /// Append the tokens of `text`, a slice of the page's text that starts at byte `at`.
+    fn push_text(&mut self, text: &str, at: usize, buf: &mut Vec<u8>) {
+        tokenize_into(text, buf, At { tokens: self, at });
     }
 
     /// The tokens of `range` that lie within `span` (a part of their block cut at whitespace,
@@ -119,13 +127,19 @@ impl Tokens {
     }
 }
 
-impl TokenSink for &mut Tokens {
+/// [`Tokens`] taking the tokens of a slice of the text that starts at byte `at`.
+struct At<'a> {
+    tokens: &'a mut Tokens,
+    at: usize,
+}
+
+impl TokenSink for At<'_> {
     #[inline(always)]
     fn token(&mut self, token: Token<'_>) {
         let len = u32::try_from(token.span.len()).unwrap_or(u32::MAX);
-        self.hash.push(token.hash);
-        self.meta.push(TokenMeta {
-            start: token.span.start,
+        self.tokens.hash.push(token.hash);
+        self.tokens.meta.push(TokenMeta {
+            start: self.at + token.span.start,
             len,
             kind: token.kind,
         });
@@ -192,7 +206,7 @@ impl PageText {
     pub(crate) fn analyze(&mut self, text: &str) {
         segment_into(text, &mut self.blocks);
         self.tokens.clear();
-        self.tokens.push_text(text, &mut self.buf);
+        self.tokens.push_text(text, 0, &mut self.buf);
         // Tokens never cross a line end, and blank lines hold none: each is in one block.
         self.ranges.clear();
         self.separators.clear();
@@ -207,6 +221,32 @@ impl PageText {
             let menus = scan_separators(text, b.span.clone(), &mut self.marks, &mut self.separators);
             self.separator_ranges.push(from..self.separators.len());
             self.menus.push(menus);
+        }
+    }
+
+    /// What learning needs of `text` when it does not count the page's words: its blocks and
+    /// separators, and the tokens of only the blocks whose site key is made of tokens (those
+    /// shorter than [`LONG_KEY_BYTES`]) or that may have an affix (a separator). The other
+    /// blocks get an empty token range; their key is [`Part::site_keys`]' hash of their bytes.
+    /// Tokens of a block are those [`PageText::analyze`] finds (tokens never cross a line).
+    pub(crate) fn analyze_for_keys(&mut self, text: &str) {
+        segment_into(text, &mut self.blocks);
+        self.tokens.clear();
+        self.ranges.clear();
+        self.separators.clear();
+        self.separator_ranges.clear();
+        self.menus.clear();
+        for b in &self.blocks {
+            let from = self.separators.len();
+            let menus = scan_separators(text, b.span.clone(), &mut self.marks, &mut self.separators);
+            self.separator_ranges.push(from..self.separators.len());
+            self.menus.push(menus);
+            let first = self.tokens.hash.len();
+            if b.span.len() < LONG_KEY_BYTES || self.separators.len() > from {
+                self.tokens
+                    .push_text(&text[b.span.clone()], b.span.start, &mut self.buf);
+            }
+            self.ranges.push(first..self.tokens.hash.len());
         }
     }
 
@@ -316,6 +356,26 @@ impl<'a> Part<'a> {
         (hash.finish(), shape.finish())
     }
 
+    /// The keys the site profile counts the part by: [`Part::keys`], or for a part of
+    /// [`LONG_KEY_BYTES`] or more a hash of its exact bytes (for both: a long block's
+    /// templated digits are not counted apart). A site reprints its long blocks (teasers,
+    /// footers, a blog's front page) byte for byte, and learning need not tokenize them.
+    pub(crate) fn site_keys(&self) -> (u64, u64) {
+        self.long_key().unwrap_or_else(|| self.keys())
+    }
+
+    /// [`Part::site_keys`] given the part's facts (its keys already computed).
+    pub(crate) fn site_keys_given(&self, facts: &BlockFacts) -> (u64, u64) {
+        self.long_key().unwrap_or((facts.hash, facts.shape))
+    }
+
+    fn long_key(&self) -> Option<(u64, u64)> {
+        (self.span.len() >= LONG_KEY_BYTES).then(|| {
+            let key = xxh3_64_with_seed(self.str().as_bytes(), LONG_KEY_SEED);
+            (key, key)
+        })
+    }
+
     /// The facts of the part.
     pub(crate) fn facts(&self) -> BlockFacts {
         let meta = &self.tokens.meta[self.range.clone()];
@@ -369,7 +429,7 @@ pub struct BlockFacts {
 #[cfg(test)]
 pub(crate) fn facts_of(text: &str) -> BlockFacts {
     let mut page = PageText::default();
-    page.tokens.push_text(text, &mut page.buf);
+    page.tokens.push_text(text, 0, &mut page.buf);
     let part = Part {
         text,
         span: 0..text.len(),
@@ -508,6 +568,38 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Learning's partial analysis gives every block the site keys of the full one, and
+        /// the blocks it tokenizes the same tokens.
+        #[test]
+        fn keys_of_the_partial_analysis_are_those_of_the_full_one(
+            lines in proptest::collection::vec("([A-Za-z]{1,9}|[0-9]{1,4}|中文|é| | - | \\| |[.,!])*", 0..12),
+            long in proptest::collection::vec(0usize..60, 0..12),
+        ) {
+            // Some lines repeated past LONG_KEY_BYTES.
+            let text: String = lines
+                .iter()
+                .zip(long.iter().chain(std::iter::repeat(&0)))
+                .map(|(l, &n)| if n > 40 { l.repeat(1 + LONG_KEY_BYTES / l.len().max(1)) } else { l.clone() })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let (mut full, mut partial) = (PageText::default(), PageText::default());
+            full.analyze(&text);
+            partial.analyze_for_keys(&text);
+            proptest::prop_assert_eq!(full.blocks.len(), partial.blocks.len());
+            for b in 0..full.blocks.len() {
+                let (f, p) = (full.block(&text, b), partial.block(&text, b));
+                proptest::prop_assert_eq!(f.site_keys(), p.site_keys());
+                proptest::prop_assert_eq!(f.separators, p.separators);
+                if !p.range.is_empty() || f.span.len() < LONG_KEY_BYTES {
+                    proptest::prop_assert_eq!(f.hashes(), p.hashes());
+                    let spans = |x: &Part| x.tokens.meta[x.range.clone()].iter().map(|m| m.start..m.end()).collect::<Vec<_>>();
+                    proptest::prop_assert_eq!(spans(&f), spans(&p));
+                }
+            }
+        }
+    }
+
     #[test]
     fn facts_mask_digits_and_see_sentences() {
         let a = facts_of("2024/06/18 06:40 military 1983");
@@ -518,7 +610,10 @@ mod tests {
         // Shapes of words with digits are lowercased as their tokens are, capitals and
         // non-ASCII letters included; a run of digits counts once, whatever its length.
         let shape = |t: &str| facts_of(t).shape;
-        assert_eq!(shape("ÜBER2024x Straße9"), shape("über7x STRASSE9".replace("SS", "ß").as_str()));
+        assert_eq!(
+            shape("ÜBER2024x Straße9"),
+            shape("über7x STRASSE9".replace("SS", "ß").as_str())
+        );
         assert_eq!(shape("Covid19 Wave3"), shape("covid20 wave12"));
         assert_ne!(shape("covid19 wave3"), shape("covid wave"));
         assert_ne!(shape("a1b2"), shape("a1b"));

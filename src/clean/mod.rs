@@ -248,7 +248,8 @@ impl<'p> Cleaner<'p> {
             let fate = (facts.tokens == 0 && part.span.is_empty()).then_some(Reason::Markup);
             // Each looked up once: site tables are large, and a lookup is a cache miss.
             let (block_pages, shape_pages) = site.map_or((0, 0), |site| {
-                (site.block_pages(whole.hash), site.shape_pages(whole.shape))
+                let (hash, shape) = block.site_keys_given(&whole);
+                (site.block_pages(hash), site.shape_pages(shape))
             });
             slots.push(Slot {
                 block: b,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
 
-use super::block::{ends_like_sentence, Part};
+use super::block::{ends_like_sentence, Part, LONG_KEY_BYTES};
 use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
 use crate::shingle::{Fold, SHINGLE_SEED};
@@ -28,7 +28,7 @@ use crate::text::TOKEN_SEED;
 /// The `format` field of saved profiles.
 pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
 /// The version of the saved profile format. Bump it when the meaning of any field changes.
-pub const PROFILE_VERSION: u32 = 3;
+pub const PROFILE_VERSION: u32 = 4;
 /// Function words kept per script class (words; Han/Kana/Hangul characters).
 const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
@@ -68,7 +68,10 @@ impl PageFacts {
         let Scratch {
             page: analysis, words, ..
         } = scratch;
-        analysis.analyze(text);
+        match count_words {
+            true => analysis.analyze(text),
+            false => analysis.analyze_for_keys(text),
+        }
         words.clear();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
@@ -76,10 +79,11 @@ impl PageFacts {
         };
         for b in 0..analysis.blocks.len() {
             let part = analysis.block(text, b);
-            if part.range.is_empty() {
+            let long = part.span.len() >= LONG_KEY_BYTES;
+            if part.range.is_empty() && !long {
                 continue;
             }
-            let (hash, shape) = part.keys();
+            let (hash, shape) = part.site_keys();
             facts.blocks.push(hash);
             facts.shapes.push(shape);
             if count_words && part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str()) {
