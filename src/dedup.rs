@@ -57,6 +57,27 @@ impl SignatureTable {
 
     /// Sign `texts` in parallel and append them, in order, as the next documents.
     pub fn sign_batch<S: AsRef<str> + Sync>(&mut self, hasher: &MinHasher, texts: &[S]) {
+        self.sign_each(hasher, texts, |text, scratch, out| {
+            hasher.signature_into(text.as_ref(), scratch, out)
+        });
+    }
+
+    /// [`SignatureTable::sign_batch`] of texts given as their token hashes
+    /// ([`MinHasher::signature_of_tokens_into`]).
+    pub fn sign_token_batch<T: AsRef<[u64]> + Sync>(&mut self, hasher: &MinHasher, texts: &[T]) {
+        self.sign_each(hasher, texts, |tokens, scratch, out| {
+            hasher.signature_of_tokens_into(tokens.as_ref(), scratch, out)
+        });
+    }
+
+    /// Append the signatures `sign` writes of each item, in parallel (it returns the shingle
+    /// count: 0 leaves the document unsigned).
+    fn sign_each<T: Sync>(
+        &mut self,
+        hasher: &MinHasher,
+        items: &[T],
+        sign: impl Fn(&T, &mut Scratch, &mut [u32]) -> usize + Sync,
+    ) {
         assert_eq!(
             hasher.num_perm(),
             self.num_perm,
@@ -64,14 +85,14 @@ impl SignatureTable {
         );
         let k = self.num_perm;
         let start = self.values.len();
-        self.values.resize(start + texts.len() * k, 0);
-        let mut signed = vec![false; texts.len()];
+        self.values.resize(start + items.len() * k, 0);
+        let mut signed = vec![false; items.len()];
         self.values[start..]
             .par_chunks_mut(k)
-            .zip(texts.par_iter())
+            .zip(items.par_iter())
             .zip(signed.par_iter_mut())
-            .for_each_init(Scratch::new, |scratch, ((out, text), signed)| {
-                *signed = hasher.signature_into(text.as_ref(), scratch, out) > 0;
+            .for_each_init(Scratch::new, |scratch, ((out, item), signed)| {
+                *signed = sign(item, scratch, out) > 0;
                 if !*signed {
                     out.fill(0);
                 }

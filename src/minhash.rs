@@ -114,6 +114,17 @@ impl MinHasher {
         self.fold_into(&scratch.tokens, &mut scratch.bins, out)
     }
 
+    /// Sign a text given as its token hashes ([`crate::text::token_hashes_into`], or
+    /// [`crate::clean::Cleaner::clean_for_signing`]): the same values as
+    /// [`MinHasher::signature_into`] of the text, without tokenizing it again.
+    ///
+    /// # Panics
+    /// If `out.len() != self.num_perm()`.
+    pub fn signature_of_tokens_into(&self, tokens: &[u64], scratch: &mut Scratch, out: &mut [u32]) -> usize {
+        assert_eq!(out.len(), self.num_perm, "output slice must hold num_perm values");
+        self.fold_into(tokens, &mut scratch.bins, out)
+    }
+
     /// Sign `text` into a new [`Signature`] (empty when the text has no tokens).
     pub fn signature(&self, text: &str, scratch: &mut Scratch) -> Signature {
         let mut values = vec![0u32; self.num_perm];

@@ -4,7 +4,7 @@
 // Expected spans are written as arrays of ranges.
 #![allow(clippy::single_range_in_vec_init)]
 
-use reprint::clean::{Cleaned, Cleaner, Page, Profiles, Reason};
+use reprint::clean::{Cleaned, Cleaner, Page, Profiles, Reason, Scratch};
 
 fn seed_text() -> String {
     let line = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/corpora/seed.jsonl")).unwrap();
@@ -366,5 +366,12 @@ proptest::proptest! {
         for r in &cleaned.removed {
             proptest::prop_assert!(text.is_char_boundary(r.span.start) && text.is_char_boundary(r.span.end));
         }
+        // The body's tokens as the signer reads them from the page: those of the body itself.
+        let mut from_page = Vec::new();
+        let again = Cleaner::new(&profiles).clean_for_signing(&page, &mut Scratch::default(), &mut from_page);
+        proptest::prop_assert_eq!(&again.body, &cleaned.body);
+        let mut of_body = Vec::new();
+        reprint::text::token_hashes_into(&cleaned.body, &mut Vec::new(), &mut of_body);
+        proptest::prop_assert_eq!(from_page, of_body);
     }
 }

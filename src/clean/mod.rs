@@ -325,6 +325,27 @@ impl<'p> Cleaner<'p> {
         }
     }
 
+    /// [`Cleaner::clean_with`], and the token hashes of the body into `tokens`, as
+    /// [`crate::text::token_hashes_into`] of the body gives them: read from the page's tokens,
+    /// so a body about to be signed is not tokenized again (the kept spans are cut at
+    /// whitespace, and no token crosses a line; were a token cut, the body is tokenized).
+    pub fn clean_for_signing(&self, page: &Page<'_>, scratch: &mut Scratch, tokens: &mut Vec<u64>) -> Cleaned {
+        let cleaned = self.clean_with(page, scratch);
+        tokens.clear();
+        let t = &scratch.page.tokens;
+        for span in &cleaned.kept {
+            let lo = t.meta.partition_point(|m| m.start < span.start);
+            let hi = lo + t.meta[lo..].partition_point(|m| m.start < span.end);
+            let cut = (lo > 0 && t.meta[lo - 1].end() > span.start) || (hi > lo && t.meta[hi - 1].end() > span.end);
+            if cut {
+                crate::text::token_hashes_into(&cleaned.body, &mut Vec::new(), tokens);
+                break;
+            }
+            tokens.extend_from_slice(&t.hash[lo..hi]);
+        }
+        cleaned
+    }
+
     /// Other learned pages of the site that hold this block.
     fn others(&self, pages: u32) -> u32 {
         pages.saturating_sub(u32::from(self.learned_from_these))

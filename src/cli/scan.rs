@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use reprint::clean::{Cleaner, Profiles, Scratch};
 use reprint::date::parse_date;
 use reprint::io::{parse_record, FieldNames, Record, Source};
+use reprint::text::token_hashes_into;
 use reprint::{Error, MinHasher, SignatureTable, Survivor};
 
 use super::batches::{for_each_batch, Batch, Stdin};
@@ -120,39 +121,44 @@ fn sign_batch(
     match settings.profiles {
         None => {
             let texts: Vec<&str> = records.iter().map(|r| r.text.as_ref()).collect();
-            push_facts(scan, &records, &texts);
+            push_facts(scan, &records, texts.iter().map(|t| t.len()));
             scan.table.sign_batch(settings.hasher, &texts);
         }
         Some(profiles) => {
             let cleaner = Cleaner::new(profiles);
             let first = scan.facts.len() as u64;
-            let bodies: Vec<String> = records
+            // Each body's length and token hashes (signed without tokenizing it again).
+            let bodies: Vec<(usize, Vec<u64>)> = records
                 .par_iter()
                 .enumerate()
                 .map_init(Scratch::default, |scratch, (i, r)| {
                     let site = site_of(r, settings.fields);
                     // Documents are the pages learned from, in the same order.
                     let site = site.as_deref().or_else(|| profiles.inferred_site(first + i as u64));
-                    let body = cleaner.clean_with(&page_of(r, site), scratch).body;
+                    let mut tokens = Vec::new();
+                    let body = cleaner.clean_for_signing(&page_of(r, site), scratch, &mut tokens).body;
                     // A page with nothing left is still a document: sign its text.
-                    match body.is_empty() {
-                        true => r.text.to_string(),
-                        false => body,
+                    if body.is_empty() {
+                        token_hashes_into(&r.text, &mut Vec::new(), &mut tokens);
+                        return (r.text.len(), tokens);
                     }
+                    (body.len(), tokens)
                 })
                 .collect();
-            push_facts(scan, &records, &bodies);
-            scan.table.sign_batch(settings.hasher, &bodies);
+            push_facts(scan, &records, bodies.iter().map(|b| b.0));
+            let tokens: Vec<&[u64]> = bodies.iter().map(|b| b.1.as_slice()).collect();
+            scan.table.sign_token_batch(settings.hasher, &tokens);
         }
     }
     Ok(())
 }
 
-/// Survivor facts: the signed text's length (the body's, when bodies are signed) and date.
-fn push_facts(scan: &mut Scan, records: &[&Record<'_>], texts: &[impl AsRef<str>]) {
-    for (record, text) in records.iter().zip(texts) {
+/// Survivor facts: the signed text's length in bytes (the body's, when bodies are signed)
+/// and date.
+fn push_facts(scan: &mut Scan, records: &[&Record<'_>], lens: impl Iterator<Item = usize>) {
+    for (record, len) in records.iter().zip(lens) {
         scan.facts.push(Survivor {
-            len_bytes: text.as_ref().len() as u64,
+            len_bytes: len as u64,
             date: record.date.as_deref().and_then(parse_date),
         });
     }
