@@ -33,7 +33,7 @@ fn removals(cleaned: &Cleaned, reason: Reason) -> Vec<std::ops::Range<usize>> {
 
 /// Every non-whitespace byte is in exactly one kept or removed span, and the body is the
 /// kept spans.
-fn assert_accounts_for_all(text: &str, cleaned: &Cleaned) {
+pub(crate) fn assert_accounts_for_all(text: &str, cleaned: &Cleaned) {
     let mut owner = vec![0u8; text.len()];
     for span in cleaned.kept.iter().chain(cleaned.removed.iter().map(|r| &r.span)) {
         for o in &mut owner[span.clone()] {

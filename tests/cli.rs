@@ -4,19 +4,19 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_reprint");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_reprint");
 
-fn corpus(name: &str) -> PathBuf {
+pub(crate) fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora").join(name)
 }
 
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: String,
 }
 
-fn reprint(args: &[&str], stdin: Option<&[u8]>) -> Run {
+pub(crate) fn reprint(args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut child = Command::new(BIN)
         .args(args)
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
@@ -39,7 +39,7 @@ fn reprint(args: &[&str], stdin: Option<&[u8]>) -> Run {
 
 /// Run the binary on no input, and fail (killing it) if it has not ended within `seconds`:
 /// for runs that must not hang.
-fn reprint_within(args: &[&str], seconds: u64) -> Run {
+pub(crate) fn reprint_within(args: &[&str], seconds: u64) -> Run {
     let mut child = Command::new(BIN)
         .args(args)
         .stdin(Stdio::null())
@@ -71,12 +71,12 @@ fn reprint_within(args: &[&str], seconds: u64) -> Run {
     }
 }
 
-fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+pub(crate) fn lines(bytes: &[u8]) -> Vec<&[u8]> {
     bytes.split_inclusive(|&b| b == b'\n').collect()
 }
 
 /// The clusters file as (id, cluster, duplicate, similarity).
-fn read_clusters(path: &Path) -> Vec<(serde_json::Value, serde_json::Value, bool, f64)> {
+pub(crate) fn read_clusters(path: &Path) -> Vec<(serde_json::Value, serde_json::Value, bool, f64)> {
     std::fs::read_to_string(path)
         .unwrap()
         .lines()

@@ -1,8 +1,9 @@
 //! The one integration-test binary (one link on two cores): library properties, golden
-//! signatures, and the CLI end to end.
+//! signatures, the CLI end to end, and hostile input and faults.
 
 mod clean;
 mod cli;
 mod common;
 mod golden;
+mod hostile;
 mod prop;

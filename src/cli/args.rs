@@ -256,9 +256,11 @@ impl DedupArgs {
     }
 }
 
-/// Refuse an output that is also an input (it would be destroyed before it is read).
+/// Refuse an output that is also an input (it would be destroyed before it is read), or
+/// that cannot be written (better said before the input is read than after).
 fn check_outputs<const N: usize>(sources: &[Source], outputs: [&Option<PathBuf>; N]) -> Result<(), String> {
     for out in outputs.into_iter().flatten() {
+        reprint::io::Output::check(out).map_err(|e| format!("cannot write output {e}"))?;
         for source in sources {
             if let Source::File(input) = source {
                 if reprint::io::same_file(out, input) {

@@ -102,6 +102,14 @@ impl Stdin {
     }
 }
 
+/// Whether a pass reports the problems it meets, or an earlier pass over the same inputs
+/// reported them already (and a bad input is not counted twice).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    First,
+    Again,
+}
+
 enum Event {
     Batch(Batch),
     /// An input could not be opened or read to its end.
@@ -109,10 +117,11 @@ enum Event {
 }
 
 /// Read every input once, in order, calling `each` with every batch. An input that cannot be
-/// read is reported through `reporter` (which may stop the run). `read_bytes` counts raw
-/// input bytes as they are read, for progress and throughput.
+/// read is reported through `reporter` (which may stop the run), on the first pass only.
+/// `read_bytes` counts raw input bytes as they are read, for progress and throughput.
 pub fn for_each_batch(
     sources: &[Source],
+    pass: Pass,
     stdin: Stdin,
     read_bytes: &Arc<AtomicU64>,
     reporter: &mut Reporter,
@@ -131,7 +140,8 @@ pub fn for_each_batch(
         scope.spawn(move || read_all(sources, counter, stdin, tx, free_rx));
         for event in rx.iter() {
             match event {
-                Event::Failed(error) => reporter.file_error(error)?,
+                Event::Failed(error) if pass == Pass::First => reporter.file_error(error)?,
+                Event::Failed(_) => {}
                 Event::Batch(batch) => {
                     each(&batch, reporter)?;
                     let _ = free_tx.try_send(batch);

@@ -18,7 +18,7 @@ use reprint::io::{extend_record_str, json, Output};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
-use super::batches::{for_each_batch, parse_batch, Stdin};
+use super::batches::{for_each_batch, parse_batch, Pass, Stdin};
 use super::learn::{learn, page_of, site_of};
 use super::report::Reporter;
 use super::Outcome;
@@ -74,9 +74,9 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
         true => Cleaner::new(&profiles),
         false => Cleaner::for_new_pages(&profiles),
     };
-    let stdin = match learned_here {
-        true => Stdin::replay(&spool)?,
-        false => Stdin::None,
+    let (stdin, pass) = match learned_here {
+        true => (Stdin::replay(&spool)?, Pass::Again),
+        false => (Stdin::None, Pass::First),
     };
     let out = Output::create(run.output.as_deref())?;
     let mut tally = Tally::default();
@@ -90,53 +90,60 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
         // Owned here, so that it is dropped, and the writer ends, however the pass ends.
         let to_writer = to_writer;
         let writing = scope.spawn(move || write_all(out, written_batches));
-        let result = for_each_batch(&run.sources, stdin, &read_bytes, &mut reporter, |batch, reporter| {
-            let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
-                .into_par_iter()
-                .map_init(
-                    || (Scratch::default(), Vec::new()),
-                    |(scratch, extra), (record, index)| {
-                        let record = record?;
-                        let site = site_of(&record, fields);
-                        let site = site.as_deref().or_else(|| profiles.inferred_site(index));
-                        let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
-                        extra.clear();
-                        members_into(&cleaned, extra);
-                        let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
-                        extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
-                        written.push(b'\n');
-                        Ok((written, Stats::of(&record.text, &cleaned)))
-                    },
-                )
-                .collect();
-            let path = run.sources[batch.source].path();
-            let mut lines = Vec::with_capacity(done.len());
-            for ((line, _), result) in batch.lines.iter().zip(done) {
-                match result {
-                    Ok((written, stats)) => {
-                        stats.add_to(&mut tally);
-                        lines.push(written);
-                    }
-                    // A learning pass reported bad records already.
-                    Err(_) if learned_here => {}
-                    Err(reason) => {
-                        if let Err(stop) = reporter.bad_record(path, *line, reason) {
-                            // The records before the bad one are written, as they were read.
-                            let _ = to_writer.send(lines);
-                            return Err(stop);
+        let result = for_each_batch(
+            &run.sources,
+            pass,
+            stdin,
+            &read_bytes,
+            &mut reporter,
+            |batch, reporter| {
+                let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
+                    .into_par_iter()
+                    .map_init(
+                        || (Scratch::default(), Vec::new()),
+                        |(scratch, extra), (record, index)| {
+                            let record = record?;
+                            let site = site_of(&record, fields);
+                            let site = site.as_deref().or_else(|| profiles.inferred_site(index));
+                            let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
+                            extra.clear();
+                            members_into(&cleaned, extra);
+                            let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
+                            extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
+                            written.push(b'\n');
+                            Ok((written, Stats::of(&record.text, &cleaned)))
+                        },
+                    )
+                    .collect();
+                let path = run.sources[batch.source].path();
+                let mut lines = Vec::with_capacity(done.len());
+                for ((line, _), result) in batch.lines.iter().zip(done) {
+                    match result {
+                        Ok((written, stats)) => {
+                            stats.add_to(&mut tally);
+                            lines.push(written);
+                        }
+                        // A learning pass reported bad records already.
+                        Err(_) if pass == Pass::Again => {}
+                        Err(reason) => {
+                            if let Err(stop) = reporter.bad_record(path, *line, reason) {
+                                // The records before the bad one are written, as they were read.
+                                let _ = to_writer.send(lines);
+                                return Err(stop);
+                            }
                         }
                     }
                 }
-            }
-            match to_writer.send(lines) {
-                Ok(()) => Ok(()),
-                // The writer stopped on an error, which its join reports: stop reading.
-                Err(_) => Err(Error::io(
-                    "(output)",
-                    io::Error::other("the output could not be written"),
-                )),
-            }
-        });
+                match to_writer.send(lines) {
+                    Ok(()) => Ok(()),
+                    // The writer stopped on an error, which its join reports: stop reading.
+                    Err(_) => Err(Error::io(
+                        "(output)",
+                        io::Error::other("the output could not be written"),
+                    )),
+                }
+            },
+        );
         drop(to_writer);
         (result, writing.join().expect("the writer thread does not panic"))
     });
@@ -175,7 +182,7 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
         writeln!(out, "{json}").map_err(|e| Error::io(path, e))?;
         out.commit()?;
     }
-    eprintln!("{summary}");
+    super::report::warn(&summary);
     Ok(if reporter.skipped() > 0 && !closed {
         Outcome::Skipped
     } else {

@@ -15,7 +15,7 @@ use reprint::io::{decode, open, Lines, Output, Source};
 use reprint::{Clusters, Error, LinkStats, MinHasher};
 
 use super::args::{DedupRun, OnError};
-use super::batches::Stdin;
+use super::batches::{Pass, Stdin};
 use super::learn::learn;
 use super::report::Reporter;
 use super::scan::{scan, Scan, ScanSettings, SKIPPED};
@@ -62,7 +62,10 @@ fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
         fields: &run.fields,
         hasher: &hasher,
         profiles: profiles.as_ref(),
-        report_errors: run.raw,
+        pass: match run.raw {
+            true => Pass::First,
+            false => Pass::Again,
+        },
         spool: &spool,
         fill_spool: run.raw,
     };
@@ -97,7 +100,7 @@ fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
         writeln!(out, "{}", summary.to_json(run)).map_err(|e| Error::io(path, e))?;
         out.commit()?;
     }
-    eprintln!("{}", summary.line());
+    super::report::warn(&summary.line());
     if closed {
         return Ok(Outcome::Success);
     }

@@ -90,11 +90,11 @@ fn exact(input: &Path, output: &Path, field: &str, k: usize, min: f64) -> anyhow
     };
     write().map_err(|e| reprint::Error::io(output, e))?;
     out.commit()?;
-    eprintln!(
+    super::report::warn(&format!(
         "reprint: {} documents, {} pairs with Jaccard >= {min}",
         sets.len(),
         pairs.len()
-    );
+    ));
     Ok(Outcome::Success)
 }
 

@@ -12,7 +12,7 @@ use reprint::clean::{Learner, Page, PageFacts, Profiles, Scratch};
 use reprint::io::{url_host, FieldNames, Record, Source};
 use reprint::Error;
 
-use super::batches::{for_each_batch, parse_batch, Stdin};
+use super::batches::{for_each_batch, parse_batch, Pass, Stdin};
 use super::report::Reporter;
 
 /// The site of a record: its site field when one is named, else its url's host.
@@ -58,7 +58,7 @@ pub fn learn(
             }
             learner.finish()
         });
-        let read = for_each_batch(sources, stdin, &read_bytes, reporter, |batch, reporter| {
+        let read = for_each_batch(sources, Pass::First, stdin, &read_bytes, reporter, |batch, reporter| {
             let facts: Vec<Result<PageFacts, reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                 .into_par_iter()
                 .map_init(Scratch::default, |scratch, (record, index)| {

@@ -38,7 +38,7 @@ pub fn main() -> ExitCode {
         args::Command::Dedup(a) => match a.resolve() {
             Ok(run) => dedup::run(&run),
             Err(msg) => {
-                eprintln!("reprint: {msg}");
+                report::warn(&format!("reprint: {msg}"));
                 return ExitCode::from(2);
             }
         },
@@ -46,7 +46,7 @@ pub fn main() -> ExitCode {
         args::Command::Clean(a) => match a.resolve() {
             Ok(run) => clean::run(&run),
             Err(msg) => {
-                eprintln!("reprint: {msg}");
+                report::warn(&format!("reprint: {msg}"));
                 return ExitCode::from(2);
             }
         },
@@ -55,14 +55,37 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Skipped) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("reprint: {e:#}");
+            report::warn(&format!("reprint: {}", message(&e)));
             ExitCode::from(2)
         }
     }
 }
 
+/// The error and its causes, joined by `: `, each said once: reprint's errors already end
+/// with their cause, and anyhow's chain would repeat it.
+fn message(error: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in error.chain() {
+        let cause = cause.to_string();
+        if !message.contains(&cause) {
+            if !message.is_empty() {
+                message.push_str(": ");
+            }
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn causes_are_said_once() {
+        let io = std::io::Error::other("incomplete frame");
+        let error = anyhow::Error::from(reprint::Error::io("a.zst", io)).context("reading");
+        assert_eq!(super::message(&error), "reading: a.zst: incomplete frame");
+    }
+
     #[test]
     fn clap_definition_is_consistent() {
         use clap::CommandFactory;

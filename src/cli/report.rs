@@ -91,11 +91,18 @@ impl Reporter {
 
     /// Print a line on stderr without tearing the bar.
     pub fn println(&self, line: &str) {
-        self.bar.suspend(|| eprintln!("{line}"));
+        self.bar.suspend(|| warn(line));
     }
 
     /// Remove the bar.
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Print a line on stderr. A closed stderr is no reason to stop, let alone to panic as
+/// `eprintln!` does: the line is lost, the exit code still tells.
+pub fn warn(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -16,7 +16,7 @@ use reprint::io::{parse_record, FieldNames, Record, Source};
 use reprint::text::token_hashes_into;
 use reprint::{Error, MinHasher, SignatureTable, Survivor};
 
-use super::batches::{for_each_batch, Batch, Stdin};
+use super::batches::{for_each_batch, Batch, Pass, Stdin};
 use super::learn::{page_of, site_of};
 use super::report::Reporter;
 
@@ -53,8 +53,8 @@ pub struct ScanSettings<'a> {
     pub hasher: &'a MinHasher,
     /// Sign recovered bodies cleaned with these profiles; `None` signs the text as-is.
     pub profiles: Option<&'a Profiles>,
-    /// Report bad records (false when an earlier pass already reported them).
-    pub report_errors: bool,
+    /// Report bad records and inputs ([`Pass::Again`] when an earlier pass reported them).
+    pub pass: Pass,
     /// The spool of standard input: filled by this pass when `fill_spool`, else replayed.
     pub spool: &'a Option<File>,
     pub fill_spool: bool,
@@ -77,9 +77,14 @@ pub fn scan(settings: &ScanSettings<'_>, reporter: &mut Reporter) -> Result<Scan
         false => Stdin::replay(settings.spool)?,
     };
     let read_bytes = Arc::new(AtomicU64::new(0));
-    for_each_batch(settings.sources, stdin, &read_bytes, reporter, |batch, reporter| {
-        sign_batch(batch, settings, &mut scan, reporter)
-    })?;
+    for_each_batch(
+        settings.sources,
+        settings.pass,
+        stdin,
+        &read_bytes,
+        reporter,
+        |batch, reporter| sign_batch(batch, settings, &mut scan, reporter),
+    )?;
     scan.input_bytes = read_bytes.load(Ordering::Relaxed);
     Ok(scan)
 }
@@ -103,7 +108,7 @@ fn sign_batch(
             Ok(record) => record,
             Err(reason) => {
                 scan.slot_doc.push(SKIPPED);
-                if settings.report_errors {
+                if settings.pass == Pass::First {
                     reporter.bad_record(path, *line_no, reason.clone())?;
                 }
                 continue;

@@ -44,10 +44,7 @@ impl Output {
                 file: BufWriter::with_capacity(1 << 16, file),
             });
         }
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let dir = dir_of(path);
         let mut builder = tempfile::Builder::new();
         builder.prefix(".reprint-").suffix(".tmp");
         // A temporary file is private (0600) by default; the output is an ordinary file: a
@@ -58,7 +55,7 @@ impl Output {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let file = builder.tempfile_in(dir).map_err(|e| Error::io(path, e))?;
+        let file = builder.tempfile_in(dir).map_err(|e| temp_error(path, e))?;
         #[cfg(unix)]
         if let Ok(old) = std::fs::metadata(path) {
             use std::os::unix::fs::PermissionsExt;
@@ -69,6 +66,23 @@ impl Output {
             path: path.to_path_buf(),
             file: BufWriter::with_capacity(1 << 16, file),
         })
+    }
+
+    /// Check, before any input is read, that `path` can be written: its directory takes a
+    /// new file (one is made and removed at once). Standard output and special files pass.
+    pub fn check(path: &Path) -> Result<()> {
+        if path.as_os_str() == "-" || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Ok(());
+        }
+        if path.is_dir() {
+            return Err(Error::io(path, io::Error::other("is a directory; name a file")));
+        }
+        tempfile::Builder::new()
+            .prefix(".reprint-")
+            .suffix(".tmp")
+            .tempfile_in(dir_of(path))
+            .map(drop)
+            .map_err(|e| temp_error(path, e))
     }
 
     /// The path written to (`-` for standard output).
@@ -118,6 +132,26 @@ impl Write for Output {
             Output::Special { file, .. } => file.flush(),
         }
     }
+}
+
+/// The directory an output's temporary file goes in.
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// A failure to make the temporary file for `path`, named by `path` alone: tempfile's
+/// message names the temporary file, which the user never heard of. What the directory
+/// says is the reason, else the kind of failure.
+fn temp_error(path: &Path, e: io::Error) -> Error {
+    let e = match std::fs::metadata(dir_of(path)) {
+        Err(dir) => dir,
+        Ok(m) if !m.is_dir() => io::ErrorKind::NotADirectory.into(),
+        Ok(_) => e.kind().into(),
+    };
+    Error::io(path, e)
 }
 
 /// Whether `a` and `b` name the same existing file (so writing `a` would destroy `b`).
@@ -190,6 +224,27 @@ mod tests {
         out.write_all(b"discarded\n").unwrap();
         out.commit().unwrap();
         assert!(std::fs::metadata(null).unwrap().file_type().is_char_device());
+    }
+
+    #[test]
+    fn unwritable_paths_are_found_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("file");
+        std::fs::write(&file, "").unwrap();
+        assert!(Output::check(&dir.path().join("out")).is_ok());
+        assert!(Output::check(Path::new("-")).is_ok());
+        for bad in [
+            file.join("out"),
+            dir.path().join("no/such/dir/out"),
+            dir.path().to_path_buf(),
+        ] {
+            let message = Output::check(&bad).unwrap_err().to_string();
+            assert!(message.starts_with(&bad.display().to_string()), "{message}");
+            assert!(!message.contains(".reprint-"), "{message}");
+            let create = Output::create(Some(&bad)).err().map(|e| e.to_string());
+            assert!(create.as_ref().is_none_or(|m| !m.contains(".reprint-")), "{create:?}");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a check left a file");
     }
 
     #[test]
