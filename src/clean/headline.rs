@@ -177,14 +177,24 @@ impl Cleaner<'_> {
                 // A headline heads something: a longer block follows it.
                 let within = heads_within(slots.len());
                 let i = repeat_scratch.most_repeated(sets, ranges, within).or_else(|| {
-                    (0..slots.len()).find(|&i| {
+                    // The first such block, found from the end with the longest block after
+                    // each at hand (one pass: a page may have a million lines).
+                    let mut found = None;
+                    let mut longest_after = 0;
+                    for i in (0..slots.len()).rev() {
                         let f = &slots[i].facts;
-                        let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
-                        let heads = slots[i + 1..]
-                            .iter()
-                            .any(|s| s.fate.is_none() && s.facts.tokens > f.tokens);
-                        ranges[i].is_some() && f.tokens <= STANDALONE_MAX_TOKENS && !statement && heads
-                    })
+                        let heads = longest_after > f.tokens;
+                        if heads && ranges[i].is_some() && f.tokens <= STANDALONE_MAX_TOKENS {
+                            let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
+                            if !statement {
+                                found = Some(i);
+                            }
+                        }
+                        if slots[i].fate.is_none() {
+                            longest_after = longest_after.max(f.tokens);
+                        }
+                    }
+                    found
                 })?;
                 head_set.clear();
                 head_set.extend_from_slice(set_of(i).expect("the headline is a candidate"));
