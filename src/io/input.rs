@@ -140,7 +140,10 @@ fn read_prefix(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 pub struct Lines {
     reader: Box<dyn BufRead + Send>,
     line_no: u64,
+    /// A line that did not fit in the reader's buffer, copied here.
     buf: Vec<u8>,
+    /// Bytes of the reader's buffer lent out as the last line, consumed on the next call.
+    lent: usize,
 }
 
 impl Lines {
@@ -150,32 +153,53 @@ impl Lines {
             reader,
             line_no: 0,
             buf: Vec::new(),
+            lent: 0,
         }
     }
 
     /// The next line as `(line number, content, raw)`: content without line ending or BOM,
     /// raw as read (with its line ending, if it had one). `None` at end of input.
+    ///
+    /// A line found whole in the reader's buffer is lent from it, not copied; only a line
+    /// that runs past the buffer is copied.
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
-        self.buf.clear();
-        if self.reader.read_until(b'\n', &mut self.buf)? == 0 {
-            return Ok(None);
-        }
+        self.reader.consume(std::mem::take(&mut self.lent));
+        let found = loop {
+            match self.reader.fill_buf() {
+                Ok([]) => return Ok(None),
+                Ok(available) => break memchr::memchr(b'\n', available),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let line: &[u8] = match found {
+            Some(at) => {
+                self.lent = at + 1;
+                // The buffer is not empty, so this returns it again without reading.
+                &self.reader.fill_buf()?[..at + 1]
+            }
+            None => {
+                self.buf.clear();
+                self.reader.read_until(b'\n', &mut self.buf)?;
+                &self.buf
+            }
+        };
         self.line_no += 1;
         let mut start = 0;
-        if self.line_no == 1 && self.buf.starts_with(b"\xEF\xBB\xBF") {
+        if self.line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
             start = 3;
         }
-        let mut end = self.buf.len();
-        if self.buf[start..end].ends_with(b"\n") {
+        let mut end = line.len();
+        if line[start..end].ends_with(b"\n") {
             end -= 1;
         }
-        if self.buf[start..end].ends_with(b"\r") {
+        if line[start..end].ends_with(b"\r") {
             end -= 1;
         }
         Ok(Some(Line {
             number: self.line_no,
-            content: &self.buf[start..end],
-            raw: &self.buf[start..],
+            content: &line[start..end],
+            raw: &line[start..],
         }))
     }
 }
