@@ -145,10 +145,9 @@ impl MinHasher {
             let bin = (((h >> 32) * k) >> 32) as usize;
             let value = h & 0xFFFF_FFFF;
             // `bin < num_perm` because (h >> 32) < 2^32.
+            // Branch-free: whether a value is a bin's new minimum is a coin toss early on.
             let slot = &mut bins[bin];
-            if value < *slot {
-                *slot = value;
-            }
+            *slot = (*slot).min(value);
             count += 1;
         });
         if count > 0 {
