@@ -71,8 +71,28 @@ pub fn for_each_shingle(tokens: &[u64], k: usize, mut emit: impl FnMut(u64)) {
         emit(shingle_hash(tokens));
         return;
     }
-    for window in tokens.windows(k) {
-        emit(shingle_hash(window));
+    // The usual lengths get a loop whose window length is known when compiling: the fold
+    // is unrolled and the windows' independent chains overlap (same values as the general
+    // loop, which a test checks).
+    match k {
+        3 => windows_of::<3>(tokens, emit),
+        4 => windows_of::<4>(tokens, emit),
+        5 => windows_of::<5>(tokens, emit),
+        7 => windows_of::<7>(tokens, emit),
+        _ => tokens.windows(k).for_each(|window| emit(shingle_hash(window))),
+    }
+}
+
+/// Every window of `K` tokens (`tokens.len() > K`), hashed as [`shingle_hash`] does.
+#[inline]
+fn windows_of<const K: usize>(tokens: &[u64], mut emit: impl FnMut(u64)) {
+    for start in 0..=tokens.len() - K {
+        let window: &[u64; K] = tokens[start..start + K].try_into().expect("window of K tokens");
+        let mut fold = Fold::new(SHINGLE_SEED);
+        for &t in window {
+            fold.push(t);
+        }
+        emit(fold.finish());
     }
 }
 
@@ -104,6 +124,15 @@ mod tests {
         for n in 0..20 {
             let tokens: Vec<u64> = (0..n).collect();
             assert_eq!(all(&tokens, 3).len(), shingle_count(n as usize, 3));
+        }
+    }
+
+    #[test]
+    fn the_unrolled_lengths_hash_as_the_general_loop() {
+        let tokens: Vec<u64> = (0..40u64).map(|i| fmix64(i + 1)).collect();
+        for k in 1..10 {
+            let general: Vec<u64> = tokens.windows(k).map(shingle_hash).collect();
+            assert_eq!(all(&tokens, k), general, "k = {k}");
         }
     }
 
