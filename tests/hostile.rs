@@ -351,14 +351,44 @@ fn binary_inputs_are_bad_records_or_a_bad_file_and_the_rest_is_read() {
         let run = reprint(&[command, &binary, mini], None);
         assert_no_panic(&run);
         assert_eq!(run.code, 1, "{command}: {}", run.stderr);
-        let reported = reports(&run, &binary);
-        assert_eq!(reported.len(), records, "{command}: every line, once");
+        // The first 20 bad lines one by one, then one line saying the rest are not shown,
+        // and at the end their count and lines: a binary input does not flood the screen.
+        assert!(records > 21, "the noise has {records} lines");
+        let at_line = format!("{binary}:");
+        let reported: Vec<&str> = reports(&run, &binary)
+            .into_iter()
+            .filter(|l| {
+                l.split(&at_line)
+                    .nth(1)
+                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .collect();
+        assert_eq!(
+            reported.len(),
+            20,
+            "{command}: the first lines, once each\n{}",
+            run.stderr
+        );
         for report in &reported {
             assert!(
                 report.contains("invalid UTF-8") || report.contains("not a JSON object"),
                 "{report}"
             );
         }
+        assert_eq!(
+            run.stderr
+                .matches(&format!("{binary}: more than 20 bad records"))
+                .count(),
+            1,
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains(&format!("{binary}: {records} bad records in all, lines 1 to ")),
+            "{}",
+            run.stderr
+        );
         assert!(run.stderr.contains(&format!(" {records} skipped")), "{}", run.stderr);
         assert_eq!(run.stdout, alone.stdout, "{command}: the good input is unaffected");
 
@@ -829,6 +859,16 @@ fn a_run_killed_midway_leaves_the_old_output_or_none() {
                     match old {
                         Some(old) => assert_eq!(std::fs::read_to_string(&out).unwrap(), old, "{command} {signal}"),
                         None => assert!(!out.exists(), "{command} {signal}: a torn output"),
+                    }
+                    // A signal that can be caught leaves no temporary file either.
+                    if signal != "KILL" {
+                        let left: Vec<_> = std::fs::read_dir(dir.path())
+                            .unwrap()
+                            .flatten()
+                            .map(|e| e.file_name())
+                            .filter(|n| n != "out.jsonl")
+                            .collect();
+                        assert!(left.is_empty(), "{command} {signal}: left {left:?}");
                     }
                 }
                 // It ended first: then its output is whole.

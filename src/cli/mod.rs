@@ -9,6 +9,7 @@ mod eval;
 mod learn;
 mod report;
 mod scan;
+mod signals;
 
 use std::process::ExitCode;
 
@@ -36,7 +37,11 @@ pub fn main() -> ExitCode {
     };
     let result = match &cli.command {
         args::Command::Dedup(a) => match a.resolve() {
-            Ok(run) => dedup::run(&run),
+            Ok(run) => {
+                let outputs = [&run.output, &run.clusters, &run.stats];
+                signals::remove_unfinished_on_signal(outputs.into_iter().flatten().cloned().collect());
+                dedup::run(&run)
+            }
             Err(msg) => {
                 report::warn(&format!("reprint: {msg}"));
                 return ExitCode::from(2);
@@ -44,7 +49,11 @@ pub fn main() -> ExitCode {
         },
         args::Command::Eval(command) => eval::run(command),
         args::Command::Clean(a) => match a.resolve() {
-            Ok(run) => clean::run(&run),
+            Ok(run) => {
+                let outputs = [&run.output, &run.profiles, &run.stats];
+                signals::remove_unfinished_on_signal(outputs.into_iter().flatten().cloned().collect());
+                clean::run(&run)
+            }
             Err(msg) => {
                 report::warn(&format!("reprint: {msg}"));
                 return ExitCode::from(2);

@@ -9,5 +9,5 @@ mod output;
 mod record;
 
 pub use input::{decode, open, Line, Lines, Source};
-pub use output::{same_file, Output};
+pub use output::{remove_temporaries, same_file, Output};
 pub use record::{extend_record, extend_record_str, parse_record, url_host, FieldNames, Record};

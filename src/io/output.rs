@@ -2,6 +2,9 @@
 //! when complete, so a run stopped midway leaves the old file or none, never a torn one.
 //! A path that exists and is not a regular file (`/dev/null`, a named pipe, a terminal) is
 //! written in place: renaming over it would replace the device with a file.
+//!
+//! A temporary file is named `.reprint-<process id>-<random>.tmp`, so that a process stopped
+//! by a signal can remove its own ([`remove_temporaries`]) and no other process's.
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -45,8 +48,9 @@ impl Output {
             });
         }
         let dir = dir_of(path);
+        let prefix = temporary_prefix();
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".reprint-").suffix(".tmp");
+        builder.prefix(&prefix).suffix(".tmp");
         // A temporary file is private (0600) by default; the output is an ordinary file: a
         // new one gets the mode a new file gets (0666 less the umask), a replaced one keeps
         // its permission bits.
@@ -78,7 +82,7 @@ impl Output {
             return Err(Error::io(path, io::Error::other("is a directory; name a file")));
         }
         tempfile::Builder::new()
-            .prefix(".reprint-")
+            .prefix(&temporary_prefix())
             .suffix(".tmp")
             .tempfile_in(dir_of(path))
             .map(drop)
@@ -132,6 +136,32 @@ impl Write for Output {
             Output::Special { file, .. } => file.flush(),
         }
     }
+}
+
+/// The start of the name of this process's temporary files.
+fn temporary_prefix() -> String {
+    format!(".reprint-{}-", std::process::id())
+}
+
+/// Remove the temporary files this process made for `outputs` (unfinished outputs), and
+/// return how many were removed. For a process about to end on a signal, which runs no
+/// destructors: uncommitted outputs leave nothing behind. Committed outputs are untouched.
+pub fn remove_temporaries<'p>(outputs: impl IntoIterator<Item = &'p Path>) -> usize {
+    let prefix = temporary_prefix();
+    let mut removed = 0;
+    for path in outputs {
+        let Ok(entries) = std::fs::read_dir(dir_of(path)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&prefix) && name.ends_with(".tmp") && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
 }
 
 /// The directory an output's temporary file goes in.
@@ -245,6 +275,25 @@ mod tests {
             assert!(create.as_ref().is_none_or(|m| !m.contains(".reprint-")), "{create:?}");
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a check left a file");
+    }
+
+    #[test]
+    fn temporaries_of_this_process_are_removed_and_no_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let other = dir.path().join(".reprint-1-abc.tmp");
+        std::fs::write(&other, "another process's").unwrap();
+        let mut out = Output::create(Some(&path)).unwrap();
+        out.write_all(b"partial\n").unwrap();
+        out.flush().unwrap();
+        assert_eq!(remove_temporaries([path.as_path()]), 1);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(left, [other]);
+        assert!(!path.exists());
     }
 
     #[test]
