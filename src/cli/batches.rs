@@ -13,7 +13,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::io::{decode, open, parse_record, FieldNames, Lines, Record, Source};
+use reprint::io::{decode, open_lines, parse_record, FieldNames, Lines, MappedFile, Record, Source};
 use reprint::{Error, RecordError};
 
 use super::report::Reporter;
@@ -22,19 +22,26 @@ use super::report::Reporter;
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_LINES: usize = 8192;
 
-/// Non-blank lines of one input, in one buffer.
+/// Non-blank lines of one input: copied into one buffer, or lent from the mapped input.
 pub struct Batch {
     /// Index of the input in the run's sources.
     pub source: usize,
+    /// The lines' bytes, when they were read through a buffer.
     pub data: Vec<u8>,
-    /// Line number and byte range in `data` of each non-blank line.
+    /// The mapped input the lines are in, when it is mapped.
+    pub map: Option<Arc<MappedFile>>,
+    /// Line number and byte range in `data` (or in the map) of each non-blank line.
     pub lines: Vec<(u64, Range<usize>)>,
 }
 
 impl Batch {
     /// The content of line `i` of the batch (without its line ending).
     pub fn line(&self, i: usize) -> &[u8] {
-        &self.data[self.lines[i].1.clone()]
+        let range = self.lines[i].1.clone();
+        match &self.map {
+            Some(map) => &map[range],
+            None => &self.data[range],
+        }
     }
 }
 
@@ -144,6 +151,11 @@ pub fn for_each_batch(
                 Event::Failed(_) => {}
                 Event::Batch(batch) => {
                     each(&batch, reporter)?;
+                    if let (Some(map), Some((_, first)), Some((_, last))) =
+                        (&batch.map, batch.lines.first(), batch.lines.last())
+                    {
+                        map.release(first.start..last.end);
+                    }
                     let _ = free_tx.try_send(batch);
                 }
             }
@@ -158,16 +170,17 @@ pub fn for_each_batch(
 fn read_all(sources: &[Source], counter: Arc<AtomicU64>, stdin: Stdin, tx: SyncSender<Event>, free: Receiver<Batch>) {
     let mut stdin = Some(stdin);
     for (index, source) in sources.iter().enumerate() {
-        let reader = match (source, stdin.take_if(|_| *source == Source::Stdin)) {
-            (Source::Stdin, Some(Stdin::Replay(file))) => decode(Box::new(file), source.path(), counter.clone()),
-            (Source::Stdin, Some(Stdin::Spool(file))) => {
-                open(source, counter.clone(), Some(Box::new(file) as Box<dyn Write + Send>))
+        let lines = match (source, stdin.take_if(|_| *source == Source::Stdin)) {
+            (Source::Stdin, Some(Stdin::Replay(file))) => {
+                decode(Box::new(file), source.path(), counter.clone()).map(Lines::new)
             }
-            _ => open(source, counter.clone(), None),
+            (Source::Stdin, Some(Stdin::Spool(file))) => {
+                open_lines(source, counter.clone(), Some(Box::new(file) as Box<dyn Write + Send>))
+            }
+            _ => open_lines(source, counter.clone(), None),
         };
-        let result = reader.and_then(|reader| {
-            batch_lines(index, Lines::new(reader), &tx, &free).map_err(|(line, e)| read_error(source, line, e))
-        });
+        let result = lines
+            .and_then(|lines| batch_lines(index, lines, &tx, &free).map_err(|(line, e)| read_error(source, line, e)));
         if let Err(error) = result {
             if tx.send(Event::Failed(error)).is_err() {
                 return;
@@ -189,20 +202,28 @@ fn batch_lines(
     tx: &SyncSender<Event>,
     free: &Receiver<Batch>,
 ) -> Result<(), (u64, std::io::Error)> {
+    let map = lines.map().cloned();
     let fresh = || match free.try_recv() {
         Ok(mut batch) => {
             batch.source = source;
             batch.data.clear();
+            batch.map.clone_from(&map);
             batch.lines.clear();
             batch
         }
         Err(_) => Batch {
             source,
-            data: Vec::with_capacity(BATCH_BYTES + (1 << 16)),
+            data: match map {
+                Some(_) => Vec::new(),
+                None => Vec::with_capacity(BATCH_BYTES + (1 << 16)),
+            },
+            map: map.clone(),
             lines: Vec::new(),
         },
     };
     let mut batch = fresh();
+    // Bytes of the batch's lines (in `data`, or in the map).
+    let mut bytes = 0;
     let mut last = 0;
     loop {
         let line = match lines.next_line() {
@@ -217,12 +238,22 @@ fn batch_lines(
         if line.is_blank() {
             continue;
         }
-        let start = batch.data.len();
-        batch.data.extend_from_slice(line.content);
-        batch.lines.push((line.number, start..batch.data.len()));
-        let full = batch.data.len() >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES;
-        if full && tx.send(Event::Batch(std::mem::replace(&mut batch, fresh()))).is_err() {
-            return Ok(());
+        let range = match map {
+            Some(_) => line.offset..line.offset + line.content.len(),
+            None => {
+                let start = batch.data.len();
+                batch.data.extend_from_slice(line.content);
+                start..batch.data.len()
+            }
+        };
+        bytes += range.len();
+        batch.lines.push((line.number, range));
+        let full = bytes >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES;
+        if full {
+            bytes = 0;
+            if tx.send(Event::Batch(std::mem::replace(&mut batch, fresh()))).is_err() {
+                return Ok(());
+            }
         }
     }
     if !batch.lines.is_empty() {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use reprint::dedup::cluster;
-use reprint::io::{decode, open, Lines, Output, Source};
+use reprint::io::{decode, open_lines, Lines, Output, Source};
 use reprint::{Clusters, Error, LinkStats, MinHasher};
 
 use super::args::{DedupRun, OnError};
@@ -140,13 +140,16 @@ fn write_kept(run: &DedupRun, scan: &Scan, spool: &Option<File>, clusters: &Clus
         if want == 0 {
             continue;
         }
-        let reader = match (source, Stdin::replay(spool)?) {
-            (Source::Stdin, Stdin::Replay(file)) => decode(Box::new(file), source.path(), Arc::default())?,
-            _ => open(source, Arc::default(), None)?,
+        let mut lines = match (source, Stdin::replay(spool)?) {
+            (Source::Stdin, Stdin::Replay(file)) => Lines::new(decode(Box::new(file), source.path(), Arc::default())?),
+            _ => open_lines(source, Arc::default(), None)?,
         };
-        let mut lines = Lines::new(reader);
         let mut seen = 0u64;
         while seen < want {
+            if seen % 4096 == 0 {
+                // Keep only the lines still to write resident (a mapped input).
+                lines.release_read();
+            }
             let line = lines
                 .next_line()
                 .map_err(|e| Error::io(source.path(), e))?

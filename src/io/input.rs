@@ -5,9 +5,17 @@
 //! file's name. Lines are split on `\n` with memchr inside the buffered reader; a trailing `\r`
 //! and a UTF-8 byte-order mark at the start of a file are not part of the record. Blank lines
 //! are not records. Bytes read from the file itself are counted for progress bars.
+//!
+//! An uncompressed regular file is memory-mapped ([`open_lines`]): its lines are lent from
+//! the map, so no byte of it is copied, neither by the kernel into a buffer nor from there
+//! into a batch, and the worker threads read it where it lies. Other inputs (stdin, pipes,
+//! compressed files) are read through a buffer. A mapped file must not be truncated while a
+//! run reads it (the operating system would stop the process); a file appended to is read
+//! as it was when the run opened it.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -136,54 +144,170 @@ fn read_prefix(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
+/// The bytes of a memory-mapped input file (see the module's notes).
+pub struct MappedFile(memmap2::Mmap);
+
+impl Deref for MappedFile {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl MappedFile {
+    /// Let the pages of `range` go from this process's resident memory: a run that reads
+    /// a large file once keeps only the batches it works on resident. The bytes stay
+    /// readable: a read of the range maps the file's pages again (from the page cache).
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        #[cfg(unix)]
+        {
+            const PAGE: usize = 4096;
+            // Whole pages only, and only those inside the range (an address must be
+            // page-aligned; a page shared with a neighbouring range is left alone).
+            let start = range.start.next_multiple_of(PAGE);
+            let end = range.end.min(self.0.len()) / PAGE * PAGE;
+            if start < end {
+                // SAFETY: the map is a read-only mapping of a file. Dropping its pages does
+                // not change what the range reads: a later read faults the file's pages in
+                // again, the same bytes (see the module's notes on files changed meanwhile).
+                let _ = unsafe {
+                    self.0
+                        .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+                };
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = range;
+    }
+}
+
+impl std::fmt::Debug for MappedFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "MappedFile({} bytes)", self.0.len())
+    }
+}
+
+/// Map `path` when it is a non-empty regular file that is not gzip or zstd; `None` when it
+/// is not one, or cannot be mapped (it is then read through a buffer).
+fn map_plain_file(path: &Path) -> Result<Option<MappedFile>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(None);
+    }
+    // SAFETY: the map is read only, and reprint never writes its inputs (an output that is
+    // also an input is refused). Another process truncating the file during the run would
+    // make reads past its new end fault; the module's notes say so.
+    let Ok(map) = (unsafe { memmap2::Mmap::map(&file) }) else {
+        return Ok(None);
+    };
+    if map.starts_with(&[0x1f, 0x8b]) || map.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        return Ok(None);
+    }
+    // Only a hint: the pages are read once, front to back.
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(Some(MappedFile(map)))
+}
+
+/// Open `source` for reading by lines: an uncompressed regular file is mapped, anything
+/// else opened as [`open`] does. `counter` counts the raw bytes read; `spool`, if given,
+/// receives a copy of them (the input is then never mapped).
+pub fn open_lines(source: &Source, counter: Arc<AtomicU64>, spool: Option<Box<dyn Write + Send>>) -> Result<Lines> {
+    if let (Source::File(path), None) = (source, &spool) {
+        if let Some(map) = map_plain_file(path)? {
+            return Ok(Lines::mapped(Arc::new(map), counter));
+        }
+    }
+    Ok(Lines::new(open(source, counter, spool)?))
+}
+
 /// Numbered lines of one input.
 pub struct Lines {
-    reader: Box<dyn BufRead + Send>,
+    from: From,
     line_no: u64,
-    /// A line that did not fit in the reader's buffer, copied here.
-    buf: Vec<u8>,
-    /// Bytes of the reader's buffer lent out as the last line, consumed on the next call.
-    lent: usize,
+    /// Where the next line starts in the input's (decompressed) bytes.
+    offset: usize,
+}
+
+/// Where [`Lines`] reads from.
+enum From {
+    Reader {
+        reader: Box<dyn BufRead + Send>,
+        /// A line that did not fit in the reader's buffer, copied here.
+        buf: Vec<u8>,
+        /// Bytes of the reader's buffer lent out as the last line, consumed on the next call.
+        lent: usize,
+    },
+    Mapped {
+        map: Arc<MappedFile>,
+        counter: Arc<AtomicU64>,
+    },
 }
 
 impl Lines {
     /// Lines of an opened input.
     pub fn new(reader: Box<dyn BufRead + Send>) -> Lines {
         Lines {
-            reader,
+            from: From::Reader {
+                reader,
+                buf: Vec::new(),
+                lent: 0,
+            },
             line_no: 0,
-            buf: Vec::new(),
-            lent: 0,
+            offset: 0,
+        }
+    }
+
+    /// Lines of a mapped file; `counter` counts the bytes read.
+    pub fn mapped(map: Arc<MappedFile>, counter: Arc<AtomicU64>) -> Lines {
+        Lines {
+            from: From::Mapped { map, counter },
+            line_no: 0,
+            offset: 0,
+        }
+    }
+
+    /// The mapped file the lines are lent from, if they are: a line's
+    /// [`offset`](Line::offset) is then its place in it.
+    pub fn map(&self) -> Option<&Arc<MappedFile>> {
+        match &self.from {
+            From::Mapped { map, .. } => Some(map),
+            From::Reader { .. } => None,
+        }
+    }
+
+    /// For a mapped file, let the pages of the lines already read go from resident memory
+    /// ([`MappedFile::release`]): for a caller done with them, reading a large file once.
+    pub fn release_read(&mut self) {
+        if let From::Mapped { map, .. } = &self.from {
+            map.release(0..self.offset);
         }
     }
 
     /// The next line as `(line number, content, raw)`: content without line ending or BOM,
     /// raw as read (with its line ending, if it had one). `None` at end of input.
     ///
-    /// A line found whole in the reader's buffer is lent from it, not copied; only a line
-    /// that runs past the buffer is copied.
+    /// A line found whole in the reader's buffer (or in the map) is lent from it, not
+    /// copied; only a line that runs past the buffer is copied.
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
-        self.reader.consume(std::mem::take(&mut self.lent));
-        let found = loop {
-            match self.reader.fill_buf() {
-                Ok([]) => return Ok(None),
-                Ok(available) => break memchr::memchr(b'\n', available),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+        let at = self.offset;
+        let line = match &mut self.from {
+            From::Reader { reader, buf, lent } => match next_in_reader(reader, buf, lent)? {
+                Some(line) => line,
+                None => return Ok(None),
+            },
+            From::Mapped { map, counter } => {
+                let rest = &map[at..];
+                if rest.is_empty() {
+                    return Ok(None);
+                }
+                let n = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+                counter.fetch_add(n as u64, Ordering::Relaxed);
+                &rest[..n]
             }
         };
-        let line: &[u8] = match found {
-            Some(at) => {
-                self.lent = at + 1;
-                // The buffer is not empty, so this returns it again without reading.
-                &self.reader.fill_buf()?[..at + 1]
-            }
-            None => {
-                self.buf.clear();
-                self.reader.read_until(b'\n', &mut self.buf)?;
-                &self.buf
-            }
-        };
+        self.offset += line.len();
         self.line_no += 1;
         let mut start = 0;
         if self.line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
@@ -200,8 +324,39 @@ impl Lines {
             number: self.line_no,
             content: &line[start..end],
             raw: &line[start..],
+            offset: at + start,
         }))
     }
+}
+
+/// The next line of a buffered reader, with its ending: lent from the reader's buffer when
+/// it is whole there (`lent` bytes, consumed on the next call), else copied into `buf`.
+fn next_in_reader<'r>(
+    reader: &'r mut Box<dyn BufRead + Send>,
+    buf: &'r mut Vec<u8>,
+    lent: &mut usize,
+) -> io::Result<Option<&'r [u8]>> {
+    reader.consume(std::mem::take(lent));
+    let found = loop {
+        match reader.fill_buf() {
+            Ok([]) => return Ok(None),
+            Ok(available) => break memchr::memchr(b'\n', available),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    Ok(Some(match found {
+        Some(at) => {
+            *lent = at + 1;
+            // The buffer is not empty, so this returns it again without reading.
+            &reader.fill_buf()?[..at + 1]
+        }
+        None => {
+            buf.clear();
+            reader.read_until(b'\n', buf)?;
+            buf
+        }
+    }))
 }
 
 /// One line of an input.
@@ -213,6 +368,8 @@ pub struct Line<'a> {
     pub content: &'a [u8],
     /// The line as read, with its ending if it had one (and without a leading BOM).
     pub raw: &'a [u8],
+    /// Where `content` starts in the input's (decompressed) bytes.
+    pub offset: usize,
 }
 
 impl Line<'_> {
@@ -244,6 +401,55 @@ mod tests {
         assert!(got[1].2 && got[2].2);
         assert_eq!(got[3], (4, b"last".to_vec(), false));
         assert!(lines_of(b"").is_empty());
+    }
+
+    #[test]
+    fn a_mapped_file_gives_the_lines_a_reader_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = b"\xEF\xBB\xBF{\"a\":1}\r\n\n  \n".to_vec();
+        for i in 0..3000 {
+            text.extend_from_slice(format!("{{\"id\":{i},\"text\":\"{}\"}}\n", "x".repeat(i % 50)).as_bytes());
+        }
+        text.extend_from_slice(b"last");
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(&path, &text).unwrap();
+        let counter = Arc::new(AtomicU64::new(0));
+        let mut mapped = open_lines(&Source::File(path.clone()), counter.clone(), None).unwrap();
+        let map = mapped.map().cloned().expect("a plain file is mapped");
+        let mut read = Lines::new(Box::new(Cursor::new(text.clone())));
+        let mut n = 0;
+        loop {
+            let a = mapped
+                .next_line()
+                .unwrap()
+                .map(|l| (l.number, l.content.to_vec(), l.raw.to_vec(), l.offset));
+            let b = read
+                .next_line()
+                .unwrap()
+                .map(|l| (l.number, l.content.to_vec(), l.raw.to_vec(), l.offset));
+            assert_eq!(a, b);
+            let Some((_, content, _, offset)) = a else { break };
+            assert_eq!(&text[offset..offset + content.len()], &content[..]);
+            n += 1;
+            if n % 1000 == 0 {
+                mapped.release_read();
+            }
+        }
+        assert_eq!(n, 3004);
+        assert_eq!(counter.load(Ordering::Relaxed), text.len() as u64);
+        // Released pages read the same bytes again.
+        map.release(0..map.len());
+        assert_eq!(&map[..], &text[..]);
+        // Empty and compressed files are not mapped.
+        std::fs::write(&path, b"").unwrap();
+        assert!(open_lines(&Source::File(path.clone()), Arc::default(), None)
+            .unwrap()
+            .map()
+            .is_none());
+        std::fs::write(&path, zstd::encode_all(&b"c\n"[..], 1).unwrap()).unwrap();
+        let mut zst = open_lines(&Source::File(path), Arc::default(), None).unwrap();
+        assert!(zst.map().is_none());
+        assert_eq!(zst.next_line().unwrap().unwrap().content, b"c");
     }
 
     fn read_all(bytes: Vec<u8>) -> String {

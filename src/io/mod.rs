@@ -8,6 +8,6 @@ pub mod json;
 mod output;
 mod record;
 
-pub use input::{decode, open, Line, Lines, Source};
+pub use input::{decode, open, open_lines, Line, Lines, MappedFile, Source};
 pub use output::{remove_temporaries, same_file, Output};
 pub use record::{extend_record, extend_record_str, parse_record, url_host, FieldNames, Record};
