@@ -1,12 +1,22 @@
 //! Shingles: every run of `k` consecutive tokens, as a 64-bit hash.
 //!
-//! A shingle's hash folds its tokens' hashes in order ([`shingle_hash`]), so no shingle text
-//! is ever built. A text with fewer than `k` tokens (but at least one) is one shingle of all
-//! its tokens; a text with no tokens has no shingles and is never anyone's duplicate.
+//! A shingle's hash combines its tokens' hashes, which are already uniform 64-bit values, so
+//! no shingle text is ever built: token `j` of the shingle is rotated left by `j × 13` bits,
+//! the rotated values are XORed (a cyclic polynomial hash, as in Cohen's "Recursive hashing
+//! functions for n-grams", 1997), and the result, with the seed and the shingle's length, is
+//! finished by [`fmix64`]. The XOR of rotations rolls: the next window's value is the last
+//! one without its first token, rotated back, with the new token added, so each shingle
+//! costs two rotations and two XORs before the finish, whatever `k`. A text with fewer than
+//! `k` tokens (but at least one) is one shingle of all its tokens; a text with no tokens has
+//! no shingles and is never anyone's duplicate.
 
-/// Multiplier of the fold (the 64-bit golden ratio, odd).
+/// Rotation between consecutive tokens of a shingle, in bits. Odd, so the first 64 tokens of
+/// a shingle are rotated by 64 different amounts. Part of the persisted format.
+const ROTATION: u32 = 13;
+/// Multiplier of the [`Fold`] and of a shingle's length (the 64-bit golden ratio, odd).
 const FOLD_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
-/// Starting value of the fold. Part of the persisted format.
+/// Seed of shingle hashes (and of the affix keys folded from them). Part of the persisted
+/// format.
 pub const SHINGLE_SEED: u64 = 0x5348_494e_474c_4531; // "SHINGLE1"
 
 /// MurmurHash3's 64-bit finalizer: a fixed bijection that mixes every input bit into every
@@ -23,11 +33,23 @@ pub fn fmix64(mut h: u64) -> u64 {
 /// The stable hash of the shingle made of `tokens` (token hashes, in order).
 #[inline]
 pub fn shingle_hash(tokens: &[u64]) -> u64 {
-    let mut fold = Fold::new(SHINGLE_SEED);
-    for &t in tokens {
-        fold.push(t);
+    let mut x = 0u64;
+    for (j, &t) in tokens.iter().enumerate() {
+        x ^= t.rotate_left(rotation_of(j));
     }
-    fold.finish()
+    finish_shingle(x, tokens.len())
+}
+
+/// The rotation of token `j` of a shingle (rotations are taken modulo 64).
+#[inline]
+fn rotation_of(j: usize) -> u32 {
+    (ROTATION.wrapping_mul(j as u32)) % 64
+}
+
+/// The hash of a shingle of `len` tokens whose rotated token hashes XOR to `x`.
+#[inline(always)]
+fn finish_shingle(x: u64, len: usize) -> u64 {
+    fmix64(x ^ SHINGLE_SEED ^ (len as u64).wrapping_mul(FOLD_MUL))
 }
 
 /// The fold behind [`shingle_hash`], from any seed: a hash of a sequence of token hashes built
@@ -71,28 +93,17 @@ pub fn for_each_shingle(tokens: &[u64], k: usize, mut emit: impl FnMut(u64)) {
         emit(shingle_hash(tokens));
         return;
     }
-    // The usual lengths get a loop whose window length is known when compiling: the fold
-    // is unrolled and the windows' independent chains overlap (same values as the general
-    // loop, which a test checks).
-    match k {
-        3 => windows_of::<3>(tokens, emit),
-        4 => windows_of::<4>(tokens, emit),
-        5 => windows_of::<5>(tokens, emit),
-        7 => windows_of::<7>(tokens, emit),
-        _ => tokens.windows(k).for_each(|window| emit(shingle_hash(window))),
+    // Rolling: drop the first token's term, rotate every term back by one place, add the
+    // new last token's.
+    let last = rotation_of(k - 1);
+    let mut x = 0u64;
+    for (j, &t) in tokens[..k].iter().enumerate() {
+        x ^= t.rotate_left(rotation_of(j));
     }
-}
-
-/// Every window of `K` tokens (`tokens.len() > K`), hashed as [`shingle_hash`] does.
-#[inline]
-fn windows_of<const K: usize>(tokens: &[u64], mut emit: impl FnMut(u64)) {
-    for start in 0..=tokens.len() - K {
-        let window: &[u64; K] = tokens[start..start + K].try_into().expect("window of K tokens");
-        let mut fold = Fold::new(SHINGLE_SEED);
-        for &t in window {
-            fold.push(t);
-        }
-        emit(fold.finish());
+    emit(finish_shingle(x, k));
+    for (&out, &new) in tokens.iter().zip(&tokens[k..]) {
+        x = (x ^ out).rotate_right(ROTATION) ^ new.rotate_left(last);
+        emit(finish_shingle(x, k));
     }
 }
 
@@ -128,9 +139,9 @@ mod tests {
     }
 
     #[test]
-    fn the_unrolled_lengths_hash_as_the_general_loop() {
-        let tokens: Vec<u64> = (0..40u64).map(|i| fmix64(i + 1)).collect();
-        for k in 1..10 {
+    fn rolled_windows_hash_as_each_window_alone() {
+        let tokens: Vec<u64> = (0..200u64).map(|i| fmix64(i % 37 + 1)).collect();
+        for k in (1..12).chain([63, 64, 65, 100]) {
             let general: Vec<u64> = tokens.windows(k).map(shingle_hash).collect();
             assert_eq!(all(&tokens, k), general, "k = {k}");
         }
