@@ -153,6 +153,27 @@ fn compressed_inputs_and_stdin_give_the_same_output() {
 }
 
 #[test]
+fn mapped_and_streamed_inputs_write_the_same_kept_lines() {
+    // A plain file (mapped) with CRLF endings, blank lines and no final newline, then a
+    // gzip file (streamed): the kept lines are those of the same bytes read from stdin.
+    let dir = tempfile::tempdir().unwrap();
+    let mini = std::fs::read_to_string(corpus("mini.jsonl")).unwrap();
+    let crlf = mini.trim_end().replace('\n', "\r\n\r\n");
+    let plain = dir.path().join("crlf.jsonl");
+    std::fs::write(&plain, &crlf).unwrap();
+    let gz = corpus("mini.jsonl.gz");
+    let files = reprint(&["dedup", "--raw", plain.to_str().unwrap(), gz.to_str().unwrap()], None);
+    assert_eq!(files.code, 0, "{}", files.stderr);
+    let mut stream = crlf.clone().into_bytes();
+    stream.extend_from_slice(b"\n");
+    stream.extend_from_slice(mini.as_bytes());
+    let stdin = reprint(&["dedup", "--raw", "-"], Some(&stream));
+    assert_eq!(stdin.code, 0, "{}", stdin.stderr);
+    assert_eq!(files.stdout, stdin.stdout);
+    assert!(files.stdout.windows(3).any(|w| w == b"}\r\n"), "line endings are kept");
+}
+
+#[test]
 fn many_inputs_are_one_stream() {
     let mini = corpus("mini.jsonl");
     let twice = reprint(&["dedup", mini.to_str().unwrap(), mini.to_str().unwrap()], None);

@@ -32,6 +32,9 @@ pub struct Batch {
     pub map: Option<Arc<MappedFile>>,
     /// Line number and byte range in `data` (or in the map) of each non-blank line.
     pub lines: Vec<(u64, Range<usize>)>,
+    /// For lines in the map: where each line ends in it with its line ending (the line as
+    /// read, to write it back byte for byte, runs from its start to here).
+    pub raw_ends: Vec<usize>,
 }
 
 impl Batch {
@@ -209,6 +212,7 @@ fn batch_lines(
             batch.data.clear();
             batch.map.clone_from(&map);
             batch.lines.clear();
+            batch.raw_ends.clear();
             batch
         }
         Err(_) => Batch {
@@ -219,6 +223,7 @@ fn batch_lines(
             },
             map: map.clone(),
             lines: Vec::new(),
+            raw_ends: Vec::new(),
         },
     };
     let mut batch = fresh();
@@ -239,7 +244,10 @@ fn batch_lines(
             continue;
         }
         let range = match map {
-            Some(_) => line.offset..line.offset + line.content.len(),
+            Some(_) => {
+                batch.raw_ends.push(line.offset + line.raw.len());
+                line.offset..line.offset + line.content.len()
+            }
             None => {
                 let start = batch.data.len();
                 batch.data.extend_from_slice(line.content);

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use reprint::dedup::cluster;
-use reprint::io::{decode, open_lines, Lines, Output, Source};
+use reprint::io::{decode, open_lines, Lines, MappedFile, Output, Source};
 use reprint::{Clusters, Error, LinkStats, MinHasher};
 
 use super::args::{DedupRun, OnError};
@@ -140,6 +140,14 @@ fn write_kept(run: &DedupRun, scan: &Scan, spool: &Option<File>, clusters: &Clus
         if want == 0 {
             continue;
         }
+        if let Some(map) = &scan.maps[index] {
+            let slots = slot..slot + want as usize;
+            slot = slots.end;
+            if let Err(e) = write_mapped(map, scan, clusters, slots, &mut out) {
+                return closed_or(e, &out);
+            }
+            continue;
+        }
         let mut lines = match (source, Stdin::replay(spool)?) {
             (Source::Stdin, Stdin::Replay(file)) => Lines::new(decode(Box::new(file), source.path(), Arc::default())?),
             _ => open_lines(source, Arc::default(), None)?,
@@ -177,6 +185,48 @@ fn write_kept(run: &DedupRun, scan: &Scan, spool: &Option<File>, clusters: &Clus
         Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => Ok(true),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Write the lines of the kept documents among `slots` (of one mapped source) from its map,
+/// runs of consecutive lines in one write.
+fn write_mapped(
+    map: &MappedFile,
+    scan: &Scan,
+    clusters: &Clusters,
+    slots: std::ops::Range<usize>,
+    out: &mut Output,
+) -> io::Result<()> {
+    let mut run = 0..0;
+    let mut released = 0;
+    let flush = |run: &std::ops::Range<usize>, out: &mut Output| -> io::Result<()> {
+        if run.is_empty() {
+            return Ok(());
+        }
+        out.write_all(&map[run.clone()])?;
+        if map[run.end - 1] != b'\n' {
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    for slot in slots {
+        let doc = scan.slot_doc[slot];
+        if doc == SKIPPED || clusters.is_duplicate(doc as usize) {
+            continue;
+        }
+        let line = scan.slot_raw[slot].clone();
+        if line.start == run.end && !run.is_empty() {
+            run.end = line.end;
+            continue;
+        }
+        flush(&run, out)?;
+        if run.end >= released + (8 << 20) {
+            // Keep only the lines still to write resident.
+            map.release(0..run.end);
+            released = run.end;
+        }
+        run = line;
+    }
+    flush(&run, out)
 }
 
 fn closed_or(e: io::Error, out: &Output) -> anyhow::Result<bool> {

@@ -6,13 +6,14 @@
 //! without keeping any line.
 
 use std::fs::File;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use reprint::clean::{Cleaner, Profiles, Scratch};
 use reprint::date::parse_date;
-use reprint::io::{parse_record, FieldNames, Record, Source};
+use reprint::io::{parse_record, FieldNames, MappedFile, Record, Source};
 use reprint::text::token_hashes_into;
 use reprint::{Error, MinHasher, SignatureTable, Survivor};
 
@@ -34,6 +35,12 @@ pub struct Scan {
     pub slot_doc: Vec<u32>,
     /// Slots per source (how far the write pass reads each).
     pub source_slots: Vec<u64>,
+    /// The mapped file of each source that was mapped: the write pass writes its kept
+    /// lines from it, by `slot_raw`, without reading the file again.
+    pub maps: Vec<Option<Arc<MappedFile>>>,
+    /// Where each slot's line (with its line ending) is in its source's map; empty for a
+    /// slot of a source that was not mapped.
+    pub slot_raw: Vec<Range<usize>>,
     /// Raw bytes read from the inputs.
     pub input_bytes: u64,
 }
@@ -70,6 +77,8 @@ pub fn scan(settings: &ScanSettings<'_>, reporter: &mut Reporter) -> Result<Scan
         id_ends: Vec::new(),
         slot_doc: Vec::new(),
         source_slots: vec![0; settings.sources.len()],
+        maps: vec![None; settings.sources.len()],
+        slot_raw: Vec::new(),
         input_bytes: 0,
     };
     let stdin = match settings.fill_spool {
@@ -101,6 +110,15 @@ fn sign_batch(
         .map(|i| parse_record(batch.line(i), settings.fields))
         .collect();
     let path = settings.sources[batch.source].path();
+    match &batch.map {
+        Some(map) => {
+            scan.maps[batch.source].get_or_insert_with(|| map.clone());
+            let starts = batch.lines.iter().map(|(_, line)| line.start);
+            scan.slot_raw
+                .extend(starts.zip(&batch.raw_ends).map(|(start, &end)| start..end));
+        }
+        None => scan.slot_raw.extend(batch.lines.iter().map(|_| 0..0)),
+    }
     let mut records = Vec::with_capacity(parsed.len());
     for ((line_no, _), result) in batch.lines.iter().zip(&parsed) {
         scan.source_slots[batch.source] += 1;
