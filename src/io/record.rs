@@ -3,6 +3,9 @@
 //! A serde visitor walks the object once: the configured fields are borrowed from the line
 //! where they hold no escapes (copied only where they do), every other value is skipped by
 //! `IgnoredAny`. The id is kept as its raw JSON text so it is written back exactly as given.
+//! The text, the one long field, is taken as its raw JSON (which serde checks) and unescaped
+//! here ([`unescape`]): one allocation of the right size and one copy, where serde's own
+//! string reader grows a scratch buffer and copies the text twice.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -110,7 +113,11 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         while let Some(key) = map.next_key::<Str<'de>>()? {
             let key = key.0;
             if key == f.text {
-                text = Some(map.next_value()?);
+                let raw = map.next_value::<&'de RawValue>()?.get();
+                text = Some(match raw.as_bytes()[0] {
+                    b'"' => Value::Str(unescape(raw).map_err(serde::de::Error::custom)?),
+                    first => Value::Other(kind_of(first)),
+                });
             } else if key == f.id {
                 record.id = Some(map.next_value::<&'de RawValue>()?.get());
             } else if key == f.title {
@@ -137,6 +144,72 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
                 expected: "a string",
             }),
         })
+    }
+}
+
+/// The kind of JSON value whose text starts with `first` (not a string).
+fn kind_of(first: u8) -> &'static str {
+    match first {
+        b'n' => "null",
+        b't' | b'f' => "a boolean",
+        b'[' => "an array",
+        b'{' => "an object",
+        _ => "a number",
+    }
+}
+
+/// The value of the JSON string `raw` (quotes included; its escapes already checked by the
+/// JSON reader), borrowed when it holds no escape. A `\u` escape of half a surrogate pair
+/// without its other half is an error, as for `serde_json`.
+fn unescape(raw: &str) -> Result<Cow<'_, str>, &'static str> {
+    let body = &raw[1..raw.len() - 1];
+    let bytes = body.as_bytes();
+    let Some(first) = memchr::memchr(b'\\', bytes) else {
+        return Ok(Cow::Borrowed(body));
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut i = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        out.push_str(&body[i..at]);
+        let (c, width) = match bytes[at + 1] {
+            b'n' => ('\n', 2),
+            b't' => ('\t', 2),
+            b'r' => ('\r', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'u' => unicode_escape(bytes, at)?,
+            // `"`, `\\` and `/` stand for themselves.
+            other => (char::from(other), 2),
+        };
+        out.push(c);
+        i = at + width;
+        next = memchr::memchr(b'\\', &bytes[i..]).map(|k| i + k);
+    }
+    out.push_str(&body[i..]);
+    Ok(Cow::Owned(out))
+}
+
+/// The character of the `\uXXXX` escape at `bytes[at]` (a pair of them for a character
+/// beyond the Basic Multilingual Plane) and the escape's length in bytes.
+fn unicode_escape(bytes: &[u8], at: usize) -> Result<(char, usize), &'static str> {
+    let hex = |from: usize| -> Option<u32> {
+        let digits = std::str::from_utf8(bytes.get(from..from + 4)?).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let code = hex(at + 2).ok_or("invalid \\u escape")?;
+    match code {
+        0xD800..=0xDBFF => {
+            let low = match bytes.get(at + 6..at + 8) {
+                Some(b"\\u") => hex(at + 8).filter(|low| (0xDC00..=0xDFFF).contains(low)),
+                _ => None,
+            };
+            let low = low.ok_or("lone leading surrogate in hex escape")?;
+            let c = char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00));
+            Ok((c.ok_or("invalid surrogate pair")?, 12))
+        }
+        0xDC00..=0xDFFF => Err("lone trailing surrogate in hex escape"),
+        _ => Ok((char::from_u32(code).ok_or("invalid \\u escape")?, 6)),
     }
 }
 
@@ -397,6 +470,22 @@ pub fn url_host(url: &str) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The text is unescaped as `serde_json` unescapes it, and refused where it refuses.
+        #[test]
+        fn text_is_unescaped_as_serde_json_does(
+            parts in proptest::collection::vec(
+                "[a-z \u{e9}\u{4e2d}]{0,8}|\\\\[nrtbf/\"\\\\]|\\\\u[0-9a-fA-F]{4}|\\\\ud83d\\\\ude00|\\\\ud83d|\\\\ude00",
+                0..12,
+            )
+        ) {
+            let raw = format!("\"{}\"", parts.concat());
+            let ours = unescape(&raw).map(|s| s.into_owned());
+            let theirs = serde_json::from_str::<String>(&raw);
+            proptest::prop_assert_eq!(ours.ok(), theirs.ok(), "{}", raw);
+        }
+    }
 
     #[test]
     fn extend_record_replaces_and_appends_members() {
