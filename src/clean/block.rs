@@ -348,6 +348,15 @@ impl<'a> Part<'a> {
         if meta.is_empty() {
             return (0, 0);
         }
+        if meta.iter().all(|m| m.kind != TokenKind::WordWithDigit) {
+            // Without a digit, every token is its own shape: one fold gives both keys.
+            let mut hash = Fold::new(BLOCK_SEED);
+            for &h in self.hashes() {
+                hash.push(h);
+            }
+            let key = hash.finish();
+            return (key, key);
+        }
         let (mut hash, mut shape) = (Fold::new(BLOCK_SEED), Fold::new(BLOCK_SEED));
         for (&h, m) in self.hashes().iter().zip(meta) {
             hash.push(h);

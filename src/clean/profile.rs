@@ -37,7 +37,7 @@ const SENTENCE_MIN_TOKENS: u32 = 8;
 /// Pages whose words are all counted; after them, one page in [`WORDS_SAMPLE`].
 pub const WORDS_ALL_PAGES: u64 = 2048;
 /// The sampling rate of function-word counting after [`WORDS_ALL_PAGES`].
-pub const WORDS_SAMPLE: u64 = 8;
+pub const WORDS_SAMPLE: u64 = 32;
 /// An affix is at most this many tokens.
 const AFFIX_MAX_TOKENS: usize = 6;
 
