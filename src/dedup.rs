@@ -83,21 +83,37 @@ impl SignatureTable {
             self.num_perm,
             "hasher and table disagree on num_perm"
         );
+        self.sign_with(items, Scratch::new, |item, scratch, out| (sign(item, scratch, out), ()));
+    }
+
+    /// Append one document per item, in order, signed in parallel by `sign`: it writes the
+    /// item's `num_perm` values into the slice it is given and returns the shingle count (0
+    /// leaves the document unsigned) with a result of its own; the results come back in
+    /// item order. `state` makes each worker's buffers (a [`Scratch`] and whatever else
+    /// `sign` reuses from item to item), so signing many texts allocates nothing per text.
+    pub fn sign_with<T: Sync, S, R: Send>(
+        &mut self,
+        items: &[T],
+        state: impl Fn() -> S + Sync + Send,
+        sign: impl Fn(&T, &mut S, &mut [u32]) -> (usize, R) + Sync + Send,
+    ) -> Vec<R> {
         let k = self.num_perm;
         let start = self.values.len();
         self.values.resize(start + items.len() * k, 0);
-        let mut signed = vec![false; items.len()];
-        self.values[start..]
+        let done: Vec<(bool, R)> = self.values[start..]
             .par_chunks_mut(k)
             .zip(items.par_iter())
-            .zip(signed.par_iter_mut())
-            .for_each_init(Scratch::new, |scratch, ((out, item), signed)| {
-                *signed = sign(item, scratch, out) > 0;
-                if !*signed {
+            .map_init(state, |state, (out, item)| {
+                let (shingles, result) = sign(item, state, out);
+                if shingles == 0 {
                     out.fill(0);
                 }
-            });
+                (shingles > 0, result)
+            })
+            .collect();
+        let (signed, results): (Vec<bool>, Vec<R>) = done.into_iter().unzip();
         self.signed.extend(signed);
+        results
     }
 
     /// Estimated similarity of documents `a` and `b`; 0 when either has no signature.

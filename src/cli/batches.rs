@@ -13,7 +13,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::io::{decode, open_lines, parse_record, FieldNames, Lines, MappedFile, Record, Source};
+use reprint::io::{decode, open_lines, parse_record_lazy, FieldNames, LazyRecord, Lines, MappedFile, Source};
 use reprint::{Error, RecordError};
 
 use super::report::Reporter;
@@ -48,16 +48,18 @@ impl Batch {
     }
 }
 
-/// Parse every line of `batch` in parallel. Each parsed record comes with its page index (its
-/// position among the good records of the run, counted from `*pages`, which is advanced).
+/// Parse every line of `batch` in parallel (texts left undecoded: each worker decodes them
+/// into a buffer of its own, [`LazyRecord::text_in`]). Each parsed record comes with its page
+/// index (its position among the good records of the run, counted from `*pages`, which is
+/// advanced).
 pub fn parse_batch<'b>(
     batch: &'b Batch,
     fields: &FieldNames,
     pages: &mut u64,
-) -> Vec<(Result<Record<'b>, RecordError>, u64)> {
-    let parsed: Vec<Result<Record<'b>, RecordError>> = (0..batch.lines.len())
+) -> Vec<(Result<LazyRecord<'b>, RecordError>, u64)> {
+    let parsed: Vec<Result<LazyRecord<'b>, RecordError>> = (0..batch.lines.len())
         .into_par_iter()
-        .map(|i| parse_record(batch.line(i), fields))
+        .map(|i| parse_record_lazy(batch.line(i), fields))
         .collect();
     parsed
         .into_iter()

@@ -100,18 +100,20 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
                 let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                     .into_par_iter()
                     .map_init(
-                        || (Scratch::default(), Vec::new()),
-                        |(scratch, extra), (record, index)| {
+                        || (Scratch::default(), Vec::new(), String::new()),
+                        |(scratch, extra, text), (record, index)| {
                             let record = record?;
-                            let site = site_of(&record, fields);
+                            let text = record.text_in(text);
+                            let record = &record.record;
+                            let site = site_of(record, fields);
                             let site = site.as_deref().or_else(|| profiles.inferred_site(index));
-                            let cleaned = cleaner.clean_with(&page_of(&record, site), scratch);
+                            let cleaned = cleaner.clean_with(&page_of(record, text, site), scratch);
                             extra.clear();
                             members_into(&cleaned, extra);
                             let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
                             extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
                             written.push(b'\n');
-                            Ok((written, Stats::of(&record.text, &cleaned)))
+                            Ok((written, Stats::of(text, &cleaned)))
                         },
                     )
                     .collect();

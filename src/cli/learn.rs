@@ -23,10 +23,10 @@ pub fn site_of<'r>(record: &'r Record<'_>, fields: &FieldNames) -> Option<Cow<'r
     }
 }
 
-/// The page a record describes.
-pub fn page_of<'r>(record: &'r Record<'_>, site: Option<&'r str>) -> Page<'r> {
+/// The page a record describes, with its text (decoded by the caller).
+pub fn page_of<'r>(record: &'r Record<'_>, text: &'r str, site: Option<&'r str>) -> Page<'r> {
     Page {
-        text: &record.text,
+        text,
         title: record.title.as_deref(),
         site,
     }
@@ -61,11 +61,20 @@ pub fn learn(
         let read = for_each_batch(sources, Pass::First, stdin, &read_bytes, reporter, |batch, reporter| {
             let facts: Vec<Result<PageFacts, reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                 .into_par_iter()
-                .map_init(Scratch::default, |scratch, (record, index)| {
-                    let record = record?;
-                    let site = site_of(&record, fields);
-                    Ok(PageFacts::of_page(&page_of(&record, site.as_deref()), index, scratch))
-                })
+                .map_init(
+                    || (Scratch::default(), String::new()),
+                    |(scratch, text), (record, index)| {
+                        let record = record?;
+                        let text = record.text_in(text);
+                        let record = &record.record;
+                        let site = site_of(record, fields);
+                        Ok(PageFacts::of_page(
+                            &page_of(record, text, site.as_deref()),
+                            index,
+                            scratch,
+                        ))
+                    },
+                )
                 .collect();
             let path = sources[batch.source].path();
             let mut good = Vec::with_capacity(facts.len());

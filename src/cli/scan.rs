@@ -11,14 +11,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::clean::{Cleaner, Profiles, Scratch};
+use reprint::clean::{Cleaner, Page, Profiles, Scratch};
 use reprint::date::parse_date;
-use reprint::io::{parse_record, FieldNames, MappedFile, Record, Source};
-use reprint::text::token_hashes_into;
-use reprint::{Error, MinHasher, SignatureTable, Survivor};
+use reprint::io::{parse_record_lazy, FieldNames, LazyRecord, MappedFile, Source};
+use reprint::{Error, MinHasher, Scratch as MinScratch, SignatureTable, Survivor};
 
 use super::batches::{for_each_batch, Batch, Pass, Stdin};
-use super::learn::{page_of, site_of};
+use super::learn::site_of;
 use super::report::Reporter;
 
 /// Marks a slot whose line was skipped.
@@ -98,16 +97,17 @@ pub fn scan(settings: &ScanSettings<'_>, reporter: &mut Reporter) -> Result<Scan
     Ok(scan)
 }
 
-/// Parse the batch's lines in parallel, record ids and facts in order, sign the texts.
+/// Parse the batch's lines in parallel and record ids in order, then recover and sign the
+/// texts in parallel (each worker decodes texts into its own reused buffers).
 fn sign_batch(
     batch: &Batch,
     settings: &ScanSettings<'_>,
     scan: &mut Scan,
     reporter: &mut Reporter,
 ) -> Result<(), Error> {
-    let parsed: Vec<Result<Record<'_>, reprint::RecordError>> = (0..batch.lines.len())
+    let parsed: Vec<Result<LazyRecord<'_>, reprint::RecordError>> = (0..batch.lines.len())
         .into_par_iter()
-        .map(|i| parse_record(batch.line(i), settings.fields))
+        .map(|i| parse_record_lazy(batch.line(i), settings.fields))
         .collect();
     let path = settings.sources[batch.source].path();
     match &batch.map {
@@ -120,71 +120,75 @@ fn sign_batch(
         None => scan.slot_raw.extend(batch.lines.iter().map(|_| 0..0)),
     }
     let mut records = Vec::with_capacity(parsed.len());
-    for ((line_no, _), result) in batch.lines.iter().zip(&parsed) {
+    for ((line_no, _), result) in batch.lines.iter().zip(parsed) {
         scan.source_slots[batch.source] += 1;
         let record = match result {
             Ok(record) => record,
             Err(reason) => {
                 scan.slot_doc.push(SKIPPED);
                 if settings.pass == Pass::First {
-                    reporter.bad_record(path, *line_no, reason.clone())?;
+                    reporter.bad_record(path, *line_no, reason)?;
                 }
                 continue;
             }
         };
         let doc = scan.facts.len() + records.len();
         scan.slot_doc.push(u32::try_from(doc).map_err(|_| too_many(path))?);
-        match record.id {
+        match record.record.id {
             Some(raw) => scan.ids.push_str(raw),
             None => scan.ids.push_str(&line_no.to_string()),
         }
         scan.id_ends.push(scan.ids.len());
         records.push(record);
     }
-    match settings.profiles {
-        None => {
-            let texts: Vec<&str> = records.iter().map(|r| r.text.as_ref()).collect();
-            push_facts(scan, &records, texts.iter().map(|t| t.len()));
-            scan.table.sign_batch(settings.hasher, &texts);
-        }
+    let hasher = settings.hasher;
+    // The length of each signed text (the body's, when bodies are signed).
+    let lens: Vec<usize> = match settings.profiles {
+        None => scan.table.sign_with(
+            &records,
+            || (MinScratch::new(), String::new()),
+            |r, (scratch, text), out| {
+                let text = r.text_in(text);
+                (hasher.signature_into(text, scratch, out), text.len())
+            },
+        ),
         Some(profiles) => {
             let cleaner = Cleaner::new(profiles);
             let first = scan.facts.len() as u64;
-            // Each body's length and token hashes (signed without tokenizing it again).
-            let bodies: Vec<(usize, Vec<u64>)> = records
-                .par_iter()
-                .enumerate()
-                .map_init(Scratch::default, |scratch, (i, r)| {
-                    let site = site_of(r, settings.fields);
+            // Each record with its page index (pages are numbered as the learning pass did).
+            let items: Vec<(u64, &LazyRecord<'_>)> =
+                records.iter().enumerate().map(|(i, r)| (first + i as u64, r)).collect();
+            scan.table.sign_with(
+                &items,
+                || (MinScratch::new(), Scratch::default(), String::new(), Vec::new()),
+                |&(index, r), (scratch, clean, text, tokens), out| {
+                    let text = r.text_in(text);
+                    let record = &r.record;
+                    let site = site_of(record, settings.fields);
                     // Documents are the pages learned from, in the same order.
-                    let site = site.as_deref().or_else(|| profiles.inferred_site(first + i as u64));
-                    let mut tokens = Vec::new();
-                    let body = cleaner.clean_for_signing(&page_of(r, site), scratch, &mut tokens).body;
+                    let site = site.as_deref().or_else(|| profiles.inferred_site(index));
+                    let page = Page {
+                        text,
+                        title: record.title.as_deref(),
+                        site,
+                    };
+                    let body = cleaner.clean_for_signing(&page, clean, tokens).body;
                     // A page with nothing left is still a document: sign its text.
                     if body.is_empty() {
-                        token_hashes_into(&r.text, &mut Vec::new(), &mut tokens);
-                        return (r.text.len(), tokens);
+                        return (hasher.signature_into(text, scratch, out), text.len());
                     }
-                    (body.len(), tokens)
-                })
-                .collect();
-            push_facts(scan, &records, bodies.iter().map(|b| b.0));
-            let tokens: Vec<&[u64]> = bodies.iter().map(|b| b.1.as_slice()).collect();
-            scan.table.sign_token_batch(settings.hasher, &tokens);
+                    (hasher.signature_of_tokens_into(tokens, scratch, out), body.len())
+                },
+            )
         }
-    }
-    Ok(())
-}
-
-/// Survivor facts: the signed text's length in bytes (the body's, when bodies are signed)
-/// and date.
-fn push_facts(scan: &mut Scan, records: &[&Record<'_>], lens: impl Iterator<Item = usize>) {
+    };
     for (record, len) in records.iter().zip(lens) {
         scan.facts.push(Survivor {
             len_bytes: len as u64,
-            date: record.date.as_deref().and_then(parse_date),
+            date: record.record.date.as_deref().and_then(parse_date),
         });
     }
+    Ok(())
 }
 
 fn too_many(path: &std::path::Path) -> Error {

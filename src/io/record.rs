@@ -66,16 +66,59 @@ pub struct Record<'a> {
 
 /// Parse one line (without its line ending) into a [`Record`].
 pub fn parse_record<'a>(line: &'a [u8], fields: &FieldNames) -> Result<Record<'a>, RecordError> {
+    let LazyRecord { mut record, raw_text } = parse_record_lazy(line, fields)?;
+    // The escapes were checked by the parse.
+    record.text = unescape(raw_text).expect("the text's escapes are checked");
+    Ok(record)
+}
+
+/// A parsed record whose text is not decoded yet: decode it into a reused buffer with
+/// [`LazyRecord::text_in`], so that a loop over many records allocates nothing per text.
+#[derive(Debug)]
+pub struct LazyRecord<'a> {
+    /// Every field but the text (which is left empty).
+    pub record: Record<'a>,
+    /// The text as its raw JSON string, quotes included (checked by the JSON reader).
+    raw_text: &'a str,
+}
+
+impl<'a> LazyRecord<'a> {
+    /// The text: borrowed from the line when it holds no escape, else unescaped into `buf`.
+    pub fn text_in<'s>(&self, buf: &'s mut String) -> &'s str
+    where
+        'a: 's,
+    {
+        // The escapes were checked when the record was parsed.
+        match unescape_into(self.raw_text, buf).expect("the text's escapes are checked") {
+            true => buf.as_str(),
+            false => &self.raw_text[1..self.raw_text.len() - 1],
+        }
+    }
+}
+
+/// Parse one line into a [`LazyRecord`]: the same checks as [`parse_record`], the text's
+/// escapes included, without decoding the text.
+pub fn parse_record_lazy<'a>(line: &'a [u8], fields: &FieldNames) -> Result<LazyRecord<'a>, RecordError> {
     let line = utf8(line)?;
     let mut de = serde_json::Deserializer::from_str(line);
     let parsed = RecordSeed { fields }
         .deserialize(&mut de)
         .and_then(|r| de.end().map(|()| r));
     match parsed {
-        Ok(Ok(record)) => Ok(Record { line, ..record }),
+        Ok(Ok((record, raw_text))) => {
+            check_surrogates(raw_text).map_err(json_error)?;
+            Ok(LazyRecord {
+                record: Record { line, ..record },
+                raw_text,
+            })
+        }
         Ok(Err(e)) => Err(e),
         Err(e) => Err(RecordError::Json(e.to_string())),
     }
+}
+
+fn json_error(message: &'static str) -> RecordError {
+    RecordError::Json(message.to_owned())
 }
 
 /// `line` as a `str`: checked sixteen or more bytes at a time (`simdutf8`, with the CPU's
@@ -91,8 +134,9 @@ struct RecordSeed<'f> {
 }
 
 impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
-    /// A JSON error aborts the parse; a field of the wrong type is reported after it.
-    type Value = Result<Record<'de>, RecordError>;
+    /// A JSON error aborts the parse; a field of the wrong type is reported after it. The
+    /// record comes with its text's raw JSON string (its `text` is left empty).
+    type Value = Result<(Record<'de>, &'de str), RecordError>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
@@ -100,7 +144,7 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for RecordSeed<'_> {
-    type Value = Result<Record<'de>, RecordError>;
+    type Value = Result<(Record<'de>, &'de str), RecordError>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
@@ -109,15 +153,11 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let f = self.fields;
         let mut record = Record::default();
-        let mut text: Option<Value<'de>> = None;
+        let mut text: Option<&'de str> = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             let key = key.0;
             if key == f.text {
-                let raw = map.next_value::<&'de RawValue>()?.get();
-                text = Some(match raw.as_bytes()[0] {
-                    b'"' => Value::Str(unescape(raw).map_err(serde::de::Error::custom)?),
-                    first => Value::Other(kind_of(first)),
-                });
+                text = Some(map.next_value::<&'de RawValue>()?.get());
             } else if key == f.id {
                 record.id = Some(map.next_value::<&'de RawValue>()?.get());
             } else if key == f.title {
@@ -134,13 +174,10 @@ impl<'de> Visitor<'de> for RecordSeed<'_> {
         }
         Ok(match text {
             None => Err(RecordError::MissingField(f.text.clone())),
-            Some(Value::Str(s)) => {
-                record.text = s;
-                Ok(record)
-            }
-            Some(Value::Other(found)) => Err(RecordError::WrongType {
+            Some(raw) if raw.starts_with('"') => Ok((record, raw)),
+            Some(raw) => Err(RecordError::WrongType {
                 field: f.text.clone(),
-                found,
+                found: kind_of(raw.as_bytes()[0]),
                 expected: "a string",
             }),
         })
@@ -162,16 +199,27 @@ fn kind_of(first: u8) -> &'static str {
 /// JSON reader), borrowed when it holds no escape. A `\u` escape of half a surrogate pair
 /// without its other half is an error, as for `serde_json`.
 fn unescape(raw: &str) -> Result<Cow<'_, str>, &'static str> {
+    let mut buf = String::new();
+    Ok(match unescape_into(raw, &mut buf)? {
+        true => Cow::Owned(buf),
+        false => Cow::Borrowed(&raw[1..raw.len() - 1]),
+    })
+}
+
+/// Unescape the JSON string `raw` (as [`unescape`]) into `buf` (cleared first), unless it
+/// holds no escape: whether it did (else its value is `raw` without its quotes).
+fn unescape_into(raw: &str, buf: &mut String) -> Result<bool, &'static str> {
     let body = &raw[1..raw.len() - 1];
     let bytes = body.as_bytes();
     let Some(first) = memchr::memchr(b'\\', bytes) else {
-        return Ok(Cow::Borrowed(body));
+        return Ok(false);
     };
-    let mut out = String::with_capacity(body.len());
+    buf.clear();
+    buf.reserve(body.len());
     let mut i = 0;
     let mut next = Some(first);
     while let Some(at) = next {
-        out.push_str(&body[i..at]);
+        buf.push_str(&body[i..at]);
         let (c, width) = match bytes[at + 1] {
             b'n' => ('\n', 2),
             b't' => ('\t', 2),
@@ -182,12 +230,30 @@ fn unescape(raw: &str) -> Result<Cow<'_, str>, &'static str> {
             // `"`, `\\` and `/` stand for themselves.
             other => (char::from(other), 2),
         };
-        out.push(c);
+        buf.push(c);
         i = at + width;
         next = memchr::memchr(b'\\', &bytes[i..]).map(|k| i + k);
     }
-    out.push_str(&body[i..]);
-    Ok(Cow::Owned(out))
+    buf.push_str(&body[i..]);
+    Ok(true)
+}
+
+/// Check that every `\u` escape of the JSON string `raw` that is half of a surrogate pair
+/// has its other half (the only check of its escapes the JSON reader leaves undone).
+fn check_surrogates(raw: &str) -> Result<(), &'static str> {
+    let bytes = raw.as_bytes();
+    if memchr::memmem::find(bytes, b"\\u").is_none() {
+        return Ok(());
+    }
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(b'\\', &bytes[i..]) {
+        let at = i + k;
+        i = match bytes[at + 1] {
+            b'u' => at + unicode_escape(bytes, at)?.1,
+            _ => at + 2,
+        };
+    }
+    Ok(())
 }
 
 /// The character of the `\uXXXX` escape at `bytes[at]` (a pair of them for a character
