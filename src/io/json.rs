@@ -51,7 +51,7 @@ fn needs_escape(b: u8) -> bool {
 
 /// The index of the first byte at or after `from` that needs an escape.
 #[inline]
-fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+pub(super) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::next_escape(bytes, from)

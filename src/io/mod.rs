@@ -5,6 +5,7 @@
 
 mod input;
 pub mod json;
+mod object;
 mod output;
 mod record;
 

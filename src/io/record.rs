@@ -1,17 +1,15 @@
 //! One JSONL line → the few fields reprint reads, without building a JSON tree.
 //!
-//! A serde visitor walks the object once: the configured fields are borrowed from the line
-//! where they hold no escapes (copied only where they do), every other value is skipped by
-//! `IgnoredAny`. The id is kept as its raw JSON text so it is written back exactly as given.
-//! The text, the one long field, is taken as its raw JSON (which serde checks) and unescaped
-//! here ([`unescape`]): one allocation of the right size and one copy, where serde's own
-//! string reader grows a scratch buffer and copies the text twice.
+//! The line is checked and its top-level members found in one scan (`object.rs`, which
+//! accepts what `serde_json` accepts); the configured fields are borrowed from the line where
+//! they hold no escapes (copied only where they do), every other member is only checked. The
+//! id is kept as its raw JSON text so it is written back exactly as given. The text, the one
+//! long field, is decoded only when asked ([`LazyRecord::text_in`]), into a buffer the
+//! caller reuses.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
+use super::object::for_each_member;
 
 use crate::error::RecordError;
 
@@ -100,20 +98,63 @@ impl<'a> LazyRecord<'a> {
 /// escapes included, without decoding the text.
 pub fn parse_record_lazy<'a>(line: &'a [u8], fields: &FieldNames) -> Result<LazyRecord<'a>, RecordError> {
     let line = utf8(line)?;
-    let mut de = serde_json::Deserializer::from_str(line);
-    let parsed = RecordSeed { fields }
-        .deserialize(&mut de)
-        .and_then(|r| de.end().map(|()| r));
-    match parsed {
-        Ok(Ok((record, raw_text))) => {
-            check_surrogates(raw_text).map_err(json_error)?;
-            Ok(LazyRecord {
-                record: Record { line, ..record },
-                raw_text,
-            })
+    let f = fields;
+    let mut record = Record {
+        line,
+        ..Record::default()
+    };
+    let mut text: Option<&'a str> = None;
+    // The first member that cannot be read (reported once the line is known to be JSON).
+    let mut failed = None;
+    // A repeated member: the last one counts, as for any JSON reader.
+    let mut member = |key: &'a str, value: &'a str| -> Result<(), RecordError> {
+        let key = unescape(key).map_err(json_error)?;
+        if *key == *f.text {
+            text = Some(value);
+        } else if *key == *f.id {
+            record.id = Some(value);
+        } else if *key == *f.title {
+            record.title = string_value(value)?;
+        } else if *key == *f.url {
+            record.url = string_value(value)?;
+        } else if f.site.as_deref() == Some(&*key) {
+            record.site = string_value(value)?;
+        } else if *key == *f.date {
+            record.date = string_value(value)?;
         }
-        Ok(Err(e)) => Err(e),
-        Err(e) => Err(RecordError::Json(e.to_string())),
+        Ok(())
+    };
+    for_each_member(line, |key, value| {
+        if failed.is_none() {
+            failed = member(key, value).err();
+        }
+    })
+    .map_err(RecordError::Json)?;
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    match text {
+        None => Err(RecordError::MissingField(f.text.clone())),
+        Some(raw) if raw.starts_with('"') => {
+            check_surrogates(raw).map_err(json_error)?;
+            Ok(LazyRecord { record, raw_text: raw })
+        }
+        Some(raw) => Err(RecordError::WrongType {
+            field: f.text.clone(),
+            found: kind_of(raw.as_bytes()[0]),
+            expected: "a string",
+        }),
+    }
+}
+
+/// The value of an optional string field given as raw JSON: the string, or `None` for a
+/// value of another kind (a number out of the range of `f64` is refused, as a JSON reader
+/// that reads it refuses it).
+fn string_value(raw: &str) -> Result<Option<Cow<'_, str>>, RecordError> {
+    match raw.as_bytes()[0] {
+        b'"' => unescape(raw).map(Some).map_err(json_error),
+        b'-' | b'0'..=b'9' if !raw.parse::<f64>().is_ok_and(f64::is_finite) => Err(json_error("number out of range")),
+        _ => Ok(None),
     }
 }
 
@@ -127,61 +168,6 @@ fn utf8(line: &[u8]) -> Result<&str, RecordError> {
     simdutf8::basic::from_utf8(line)
         .or_else(|_| std::str::from_utf8(line))
         .map_err(|e| RecordError::InvalidUtf8(e.valid_up_to()))
-}
-
-struct RecordSeed<'f> {
-    fields: &'f FieldNames,
-}
-
-impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
-    /// A JSON error aborts the parse; a field of the wrong type is reported after it. The
-    /// record comes with its text's raw JSON string (its `text` is left empty).
-    type Value = Result<(Record<'de>, &'de str), RecordError>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RecordSeed<'_> {
-    type Value = Result<(Record<'de>, &'de str), RecordError>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let f = self.fields;
-        let mut record = Record::default();
-        let mut text: Option<&'de str> = None;
-        while let Some(key) = map.next_key::<Str<'de>>()? {
-            let key = key.0;
-            if key == f.text {
-                text = Some(map.next_value::<&'de RawValue>()?.get());
-            } else if key == f.id {
-                record.id = Some(map.next_value::<&'de RawValue>()?.get());
-            } else if key == f.title {
-                record.title = map.next_value::<Value>()?.string();
-            } else if key == f.url {
-                record.url = map.next_value::<Value>()?.string();
-            } else if f.site.as_deref() == Some(&*key) {
-                record.site = map.next_value::<Value>()?.string();
-            } else if key == f.date {
-                record.date = map.next_value::<Value>()?.string();
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(match text {
-            None => Err(RecordError::MissingField(f.text.clone())),
-            Some(raw) if raw.starts_with('"') => Ok((record, raw)),
-            Some(raw) => Err(RecordError::WrongType {
-                field: f.text.clone(),
-                found: kind_of(raw.as_bytes()[0]),
-                expected: "a string",
-            }),
-        })
-    }
 }
 
 /// The kind of JSON value whose text starts with `first` (not a string).
@@ -434,81 +420,6 @@ impl Scan<'_> {
             }
         }
         (self.at > start).then_some(start..self.at)
-    }
-}
-
-/// A string borrowed from the line when it has no escapes.
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de> serde::Deserialize<'de> for Str<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match d.deserialize_str(ValueVisitor)? {
-            Value::Str(s) => Ok(Str(s)),
-            Value::Other(found) => Err(serde::de::Error::custom(format!("key is {found}"))),
-        }
-    }
-}
-
-/// A field value: a string, or the kind of JSON value it was instead.
-enum Value<'a> {
-    Str(Cow<'a, str>),
-    Other(&'static str),
-}
-
-impl<'a> Value<'a> {
-    fn string(self) -> Option<Cow<'a, str>> {
-        match self {
-            Value::Str(s) => Some(s),
-            Value::Other(_) => None,
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Value<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Value::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Value::Str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Value::Str(Cow::Owned(v)))
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Value::Other("a boolean"))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Value::Other("a number"))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Value::Other("a number"))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Value::Other("a number"))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Value::Other("null"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Other("an array"))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Value::Other("an object"))
     }
 }
 
