@@ -80,10 +80,16 @@ fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
 
     reporter.stage("writing");
     let t = Instant::now();
-    if let Some(path) = &run.clusters {
-        write_clusters(&scan, &clusters, path)?;
-    }
-    let closed = write_kept(run, &scan, &spool, &clusters)?;
+    // The two outputs are written side by side (on one thread when there is one).
+    let (written, closed) = rayon::join(
+        || match &run.clusters {
+            Some(path) => write_clusters(&scan, &clusters, path),
+            None => Ok(()),
+        },
+        || write_kept(run, &scan, &spool, &clusters),
+    );
+    written?;
+    let closed = closed?;
     timings.write = t.elapsed();
     reporter.finish();
 
@@ -111,21 +117,37 @@ fn run_in_pool(run: &DedupRun) -> anyhow::Result<Outcome> {
     })
 }
 
-/// One `{"id", "cluster", "duplicate", "similarity"}` line per document.
+/// One `{"id", "cluster", "duplicate", "similarity"}` line per document: formatted in
+/// parallel, a chunk of documents at a time, and written in order.
 fn write_clusters(scan: &Scan, clusters: &Clusters, path: &std::path::Path) -> Result<(), Error> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 8192;
     let mut out = Output::create(Some(path))?;
     let io_err = |e| Error::io(path, e);
-    for doc in 0..clusters.len() {
-        let rep = clusters.representative(doc);
-        writeln!(
-            out,
-            "{{\"id\":{},\"cluster\":{},\"duplicate\":{},\"similarity\":{:?}}}",
-            scan.id(doc),
-            scan.id(rep),
-            rep != doc,
-            clusters.similarity(doc)
-        )
-        .map_err(io_err)?;
+    let docs: Vec<usize> = (0..clusters.len()).step_by(CHUNK).collect();
+    for group in docs.chunks(rayon::current_num_threads().max(1) * 4) {
+        let texts: Vec<Vec<u8>> = group
+            .par_iter()
+            .map(|&first| {
+                let mut text = Vec::with_capacity(CHUNK * 64);
+                for doc in first..(first + CHUNK).min(clusters.len()) {
+                    let rep = clusters.representative(doc);
+                    // Writing to a Vec cannot fail.
+                    let _ = writeln!(
+                        text,
+                        "{{\"id\":{},\"cluster\":{},\"duplicate\":{},\"similarity\":{:?}}}",
+                        scan.id(doc),
+                        scan.id(rep),
+                        rep != doc,
+                        clusters.similarity(doc)
+                    );
+                }
+                text
+            })
+            .collect();
+        for text in texts {
+            out.write_all(&text).map_err(io_err)?;
+        }
     }
     out.commit()
 }
