@@ -4,9 +4,15 @@
 //! 512 bytes each at the default), the only per-document state the engine needs. Linking
 //! works band by band, so the index never holds more than one band's keys (16 bytes per
 //! document): each band's `(key, document)` pairs are sorted in parallel, every bucket yields
-//! star edges from its smallest document index to each other member, and the pooled edges are
-//! deduplicated and verified in parallel by signature similarity. Every step orders its
-//! results by document index, so the clusters are the same for any number of threads.
+//! star edges from its *centre* to each other member, and the pooled edges are deduplicated
+//! and verified in parallel by signature similarity. Every step orders its results by
+//! document index, so the clusters are the same for any number of threads.
+//!
+//! A bucket's centre is the member whose signature has the smallest fingerprint (a hash of
+//! all its values), not the member that comes first: then the edges, and so the clusters as
+//! sets of documents, do not depend on the order of the input either (members with equal
+//! fingerprints have equal signatures, so whichever of them is the centre, the same pairs
+//! pass verification). A test shuffles the input and compares.
 
 use rayon::prelude::*;
 
@@ -149,8 +155,18 @@ pub fn min_agreements(threshold: f64, num_perm: usize) -> usize {
 pub fn link(table: &SignatureTable, config: &Config) -> (UnionFind, LinkStats) {
     let mut stats = LinkStats::default();
     let mut edges: Vec<(u32, u32)> = Vec::new();
+    let fingerprints: Vec<u64> = (0..table.len())
+        .into_par_iter()
+        .map(|d| table.get(d).map_or(0, fingerprint))
+        .collect();
+    let bands = Bands {
+        table,
+        fingerprints: &fingerprints,
+        banding: config.banding,
+        cap: config.bucket_cap,
+    };
     for band in 0..config.banding.bands {
-        band_edges(table, config.banding, band, config.bucket_cap, &mut edges, &mut stats);
+        bands.edges(band, &mut edges, &mut stats);
     }
     edges.par_sort_unstable();
     edges.dedup();
@@ -172,35 +188,65 @@ pub fn link(table: &SignatureTable, config: &Config) -> (UnionFind, LinkStats) {
     (sets, stats)
 }
 
-/// Append the star edges of every bucket of band `band` to `edges`.
-fn band_edges(
-    table: &SignatureTable,
+/// A stable hash of all the values of a signature: a bucket's centre is its member of
+/// smallest fingerprint (then of smallest index).
+pub fn fingerprint(signature: &[u32]) -> u64 {
+    let mut fold = crate::shingle::Fold::new(FINGERPRINT_SEED);
+    for &v in signature {
+        fold.push(u64::from(v));
+    }
+    fold.finish()
+}
+
+/// Seed of signature fingerprints.
+const FINGERPRINT_SEED: u64 = 0x4345_4e54_5245_3031; // "CENTRE01"
+
+/// What building one band's edges needs.
+struct Bands<'a> {
+    table: &'a SignatureTable,
+    fingerprints: &'a [u64],
     banding: Banding,
-    band: usize,
     cap: usize,
-    edges: &mut Vec<(u32, u32)>,
-    stats: &mut LinkStats,
-) {
-    let rows = banding.rows;
-    let mut keys: Vec<(u64, u32)> = (0..table.len())
-        .into_par_iter()
-        .filter_map(|d| {
-            let sig = table.get(d)?;
-            Some((
-                crate::lsh::band_key(band, &sig[band * rows..(band + 1) * rows]),
-                d as u32,
-            ))
-        })
-        .collect();
-    keys.par_sort_unstable();
-    for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
-        if bucket.len() > cap {
-            stats.capped_buckets += 1;
-            stats.capped_documents += bucket.len() as u64;
-            continue;
+}
+
+impl Bands<'_> {
+    /// Append the star edges of every bucket of band `band` to `edges`: from the bucket's
+    /// centre (the member of smallest fingerprint, then smallest index) to each other member,
+    /// as (smaller index, larger index).
+    fn edges(&self, band: usize, edges: &mut Vec<(u32, u32)>, stats: &mut LinkStats) {
+        let rows = self.banding.rows;
+        let mut keys: Vec<(u64, u32)> = (0..self.table.len())
+            .into_par_iter()
+            .filter_map(|d| {
+                let sig = self.table.get(d)?;
+                Some((
+                    crate::lsh::band_key(band, &sig[band * rows..(band + 1) * rows]),
+                    d as u32,
+                ))
+            })
+            .collect();
+        keys.par_sort_unstable();
+        for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+            if bucket.len() > self.cap {
+                stats.capped_buckets += 1;
+                stats.capped_documents += bucket.len() as u64;
+                continue;
+            }
+            if bucket.len() < 2 {
+                continue;
+            }
+            let centre = bucket
+                .iter()
+                .map(|&(_, d)| d)
+                .min_by_key(|&d| (self.fingerprints[d as usize], d))
+                .expect("a bucket has members");
+            edges.extend(
+                bucket
+                    .iter()
+                    .filter(|&&(_, d)| d != centre)
+                    .map(|&(_, d)| (centre.min(d), centre.max(d))),
+            );
         }
-        let smallest = bucket[0].1;
-        edges.extend(bucket[1..].iter().map(|&(_, d)| (smallest, d)));
     }
 }
 

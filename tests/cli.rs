@@ -173,6 +173,69 @@ fn mapped_and_streamed_inputs_write_the_same_kept_lines() {
     assert!(files.stdout.windows(3).any(|w| w == b"}\r\n"), "line endings are kept");
 }
 
+/// The clusters of a clusters file as sets of ids.
+fn cluster_sets(clusters: &str) -> std::collections::BTreeSet<Vec<String>> {
+    let mut members: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for l in clusters.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        members
+            .entry(v["cluster"].to_string())
+            .or_default()
+            .push(v["id"].to_string());
+    }
+    members
+        .into_values()
+        .map(|mut m| {
+            m.sort();
+            m
+        })
+        .collect()
+}
+
+#[test]
+fn clusters_are_the_same_sets_of_ids_for_the_input_shuffled() {
+    // The sample, and the sample three times over with new ids (3,000 pages: past the size
+    // up to which every page's words are counted, so the function-word sample is drawn).
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read_to_string(corpus("sample.jsonl")).unwrap();
+    let mut tripled = String::new();
+    for copy in 0..3 {
+        for line in sample.lines() {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+            v["id"] = format!("{}-{copy}", v["id"].as_str().unwrap()).into();
+            tripled.push_str(&format!("{v}\n"));
+        }
+    }
+    for (name, text) in [("sample", sample), ("tripled", tripled)] {
+        let mut lines: Vec<&str> = text.lines().collect();
+        let mut rng = crate::common::Rng(17);
+        for i in (1..lines.len()).rev() {
+            lines.swap(i, rng.below(i + 1));
+        }
+        let shuffled = lines.join("\n") + "\n";
+        let a = dir.path().join(format!("{name}.jsonl"));
+        let b = dir.path().join(format!("{name}.shuffled.jsonl"));
+        std::fs::write(&a, &text).unwrap();
+        std::fs::write(&b, &shuffled).unwrap();
+        for raw in [true, false] {
+            let sets = |input: &Path| {
+                let out = dir.path().join("clusters.jsonl");
+                let mut args = vec!["dedup", input.to_str().unwrap(), "-o", "/dev/null"];
+                args.extend(["--clusters", out.to_str().unwrap()]);
+                if raw {
+                    args.push("--raw");
+                }
+                let run = reprint(&args, None);
+                assert_eq!(run.code, 0, "{}", run.stderr);
+                cluster_sets(&std::fs::read_to_string(out).unwrap())
+            };
+            let before = sets(&a);
+            assert!(before.iter().any(|s| s.len() > 1), "{name}: the corpus has duplicates");
+            assert_eq!(before, sets(&b), "{name}, raw: {raw}");
+        }
+    }
+}
+
 #[test]
 fn many_inputs_are_one_stream() {
     let mini = corpus("mini.jsonl");

@@ -34,10 +34,15 @@ const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
 /// like a sentence: chrome words ("Home", "Share") then stay out, even on one-site corpora.
 const SENTENCE_MIN_TOKENS: u32 = 8;
-/// Pages whose words are all counted; after them, one page in [`WORDS_SAMPLE`].
+/// A corpus of at most this many pages takes its function words from every page; a larger
+/// one from the pages its sample holds ([`WORDS_SAMPLE`]).
 pub const WORDS_ALL_PAGES: u64 = 2048;
-/// The sampling rate of function-word counting after [`WORDS_ALL_PAGES`].
-pub const WORDS_SAMPLE: u64 = 32;
+/// A page is in the function-word sample when the hash of its text is 0 modulo this: the
+/// sample is a function of the pages, not of their order (so learning, and dedup of
+/// recovered bodies, give the same result for the input shuffled).
+pub const WORDS_SAMPLE: u64 = 16;
+/// Seed of the hash that draws the function-word sample.
+const SAMPLE_SEED: u64 = 0x5341_4d50_4c45_3031; // "SAMPLE01"
 /// An affix is at most this many tokens.
 const AFFIX_MAX_TOKENS: usize = 6;
 
@@ -50,6 +55,8 @@ pub struct PageFacts {
     affixes: Vec<u64>,
     /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
     words: Vec<(u64, u32, bool)>,
+    /// Whether the page is in the function-word sample ([`WORDS_SAMPLE`]).
+    sampled: bool,
 }
 
 impl PageFacts {
@@ -59,11 +66,13 @@ impl PageFacts {
     }
 
     /// The facts of the page at position `index` of the pages learned from, with the caller's
-    /// buffers. Function words are counted on every page of the first [`WORDS_ALL_PAGES`],
-    /// then on one page in [`WORDS_SAMPLE`]: the most frequent tokens of a corpus show after a
-    /// few thousand pages.
+    /// buffers. Words are counted on the pages of the function-word sample (one page in
+    /// [`WORDS_SAMPLE`], drawn by the hash of its text: the most frequent tokens of a corpus
+    /// show after a few thousand pages) and on the first [`WORDS_ALL_PAGES`], which a corpus
+    /// that turns out small takes its function words from (see [`Learner::finish`]).
     pub fn of_page(page: &Page<'_>, index: u64, scratch: &mut Scratch) -> PageFacts {
-        let count_words = index < WORDS_ALL_PAGES || index % WORDS_SAMPLE == 0;
+        let sampled = xxhash_rust::xxh3::xxh3_64_with_seed(page.text.as_bytes(), SAMPLE_SEED) % WORDS_SAMPLE == 0;
+        let count_words = sampled || index < WORDS_ALL_PAGES;
         let text = page.text;
         let Scratch {
             page: analysis, words, ..
@@ -75,6 +84,7 @@ impl PageFacts {
         words.clear();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
+            sampled,
             ..PageFacts::default()
         };
         for b in 0..analysis.blocks.len() {
@@ -208,8 +218,11 @@ impl SiteCounts {
 #[derive(Default)]
 pub struct Learner {
     sites: AHashMap<String, SiteCounts>,
-    /// token → (pages whose sentences hold it, occurrences, is a CJK character)
+    /// token → (pages whose sentences hold it, occurrences, is a CJK character), over the
+    /// pages of the function-word sample, and over the other pages counted (the first
+    /// [`WORDS_ALL_PAGES`]): a corpus of that many pages or fewer takes both.
     words: AHashMap<u64, (u32, u64, bool)>,
+    other_words: AHashMap<u64, (u32, u64, bool)>,
     pages: u64,
     /// Pages without a site, by page index, kept until [`Learner::finish`] groups them.
     siteless: Vec<(u64, PageFacts)>,
@@ -231,10 +244,16 @@ impl Learner {
     /// Add one page's facts.
     pub fn add(&mut self, mut facts: PageFacts) {
         self.pages += 1;
+        let words = match facts.sampled {
+            true => &mut self.words,
+            false => &mut self.other_words,
+        };
         for (token, n, cjk) in std::mem::take(&mut facts.words) {
-            let e = self.words.entry(token).or_insert((0, 0, cjk));
+            // CJK when every page's sentences holding it were (whatever the pages' order).
+            let e = words.entry(token).or_insert((0, 0, cjk));
             e.0 += 1;
             e.1 += u64::from(n);
+            e.2 &= cjk;
         }
         match facts.site.take() {
             Some(site) => self.sites.entry(site).or_default().add(facts),
@@ -294,6 +313,16 @@ impl Learner {
         let inferred = self.infer_sites().into_iter().collect();
         let mut latin = Vec::new();
         let mut cjk = Vec::new();
+        // Every page's words when the corpus is small, else the sample's: either way the
+        // same pages whatever their order.
+        if self.pages <= WORDS_ALL_PAGES {
+            for (token, (pages, count, cjk)) in std::mem::take(&mut self.other_words) {
+                let e = self.words.entry(token).or_insert((0, 0, cjk));
+                e.0 += pages;
+                e.1 += count;
+                e.2 &= cjk;
+            }
+        }
         for (token, (pages, count, is_cjk)) in self.words {
             if is_cjk { &mut cjk } else { &mut latin }.push((pages, count, token));
         }
