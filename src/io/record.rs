@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 
+use super::json;
 use super::object::for_each_member;
 
 use crate::error::RecordError;
@@ -276,67 +277,44 @@ pub fn extend_record(line: &[u8], replace: &[&str], extra: &str, out: &mut Vec<u
 /// [`extend_record`] of a line already known to be UTF-8 (a [`Record`]'s `line`), with the
 /// new members as bytes.
 ///
-/// The object's top-level members are found by a scan that skips strings with a vectorized
-/// search for quotes and backslashes and decodes no value; each kept member is copied as
+/// The object's top-level members are found by the same scan that parses records (strings
+/// skipped sixteen bytes at a time, no value decoded); each kept member is copied as
 /// `"key":value` (the key as JSON writes it, the value's text as it was). On a line that is
 /// not one JSON object it returns an error (what it wrote to `out` is then unspecified).
 pub fn extend_record_str(line: &str, replace: &[&str], extra: &[u8], out: &mut Vec<u8>) -> Result<(), RecordError> {
-    let malformed = || RecordError::Json("not a JSON object".to_owned());
-    let mut scan = Scan {
-        bytes: line.as_bytes(),
-        at: 0,
-    };
-    scan.skip_space();
-    if !scan.eat(b'{') {
-        return Err(malformed());
-    }
     out.push(b'{');
     let mut first = true;
-    scan.skip_space();
-    if !scan.eat(b'}') {
-        loop {
-            scan.skip_space();
-            let key = scan.string().ok_or_else(malformed)?;
-            scan.skip_space();
-            if !scan.eat(b':') {
-                return Err(malformed());
-            }
-            scan.skip_space();
-            let value = scan.value().ok_or_else(malformed)?;
-            let raw_key = &line[key.start + 1..key.end - 1];
-            let escaped = raw_key.contains('\\');
-            let name: Cow<'_, str> = match escaped {
-                false => Cow::Borrowed(raw_key),
-                true => {
-                    Cow::Owned(serde_json::from_str(&line[key.clone()]).map_err(|e| RecordError::Json(e.to_string()))?)
-                }
-            };
-            if !replace.contains(&&*name) {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                match escaped {
-                    // A key without escapes is already written as JSON writes it.
-                    false => out.extend_from_slice(line[key].as_bytes()),
-                    true => serde_json::to_writer(&mut *out, &*name).expect("writing to a Vec cannot fail"),
-                }
-                out.push(b':');
-                out.extend_from_slice(line[value].as_bytes());
-            }
-            scan.skip_space();
-            if scan.eat(b',') {
-                continue;
-            }
-            if scan.eat(b'}') {
-                break;
-            }
-            return Err(malformed());
+    // The first key that cannot be read (reported once the line is known to be JSON).
+    let mut failed = None;
+    for_each_member(line, |key, value| {
+        if failed.is_some() {
+            return;
         }
-    }
-    scan.skip_space();
-    if scan.at != scan.bytes.len() {
-        return Err(malformed());
+        let name = match unescape(key) {
+            Ok(name) => name,
+            Err(e) => {
+                failed = Some(json_error(e));
+                return;
+            }
+        };
+        if replace.contains(&&*name) {
+            return;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        match &name {
+            // A key without escapes is already written as JSON writes it.
+            Cow::Borrowed(_) => out.extend_from_slice(key.as_bytes()),
+            Cow::Owned(name) => json::write_str(out, name),
+        }
+        out.push(b':');
+        out.extend_from_slice(value.as_bytes());
+    })
+    .map_err(RecordError::Json)?;
+    if let Some(e) = failed {
+        return Err(e);
     }
     if !extra.is_empty() {
         if !first {
@@ -346,81 +324,6 @@ pub fn extend_record_str(line: &str, replace: &[&str], extra: &[u8], out: &mut V
     }
     out.push(b'}');
     Ok(())
-}
-
-/// A cursor over the bytes of one JSON line, for [`extend_record_str`]: it finds where
-/// strings and values end, and checks little else (the line was parsed before).
-struct Scan<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Scan<'_> {
-    fn skip_space(&mut self) {
-        while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, b: u8) -> bool {
-        let hit = self.bytes.get(self.at) == Some(&b);
-        self.at += usize::from(hit);
-        hit
-    }
-
-    /// The span of the string at the cursor, quotes included.
-    fn string(&mut self) -> Option<std::ops::Range<usize>> {
-        let start = self.at;
-        if !self.eat(b'"') {
-            return None;
-        }
-        loop {
-            let i = self.at + memchr::memchr2(b'"', b'\\', self.bytes.get(self.at..)?)?;
-            if self.bytes[i] == b'"' {
-                self.at = i + 1;
-                return Some(start..self.at);
-            }
-            self.at = i + 2; // a backslash and the byte it escapes
-        }
-    }
-
-    /// The span of the value at the cursor.
-    fn value(&mut self) -> Option<std::ops::Range<usize>> {
-        let start = self.at;
-        match *self.bytes.get(self.at)? {
-            b'"' => return self.string(),
-            b'{' | b'[' => {
-                let mut depth = 0usize;
-                loop {
-                    match *self.bytes.get(self.at)? {
-                        b'"' => {
-                            self.string()?;
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.at += 1;
-                                return Some(start..self.at);
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.at += 1;
-                }
-            }
-            _ => {
-                while !matches!(
-                    self.bytes.get(self.at),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                ) {
-                    self.at += 1;
-                }
-            }
-        }
-        (self.at > start).then_some(start..self.at)
-    }
 }
 
 /// The host of `url` (`https://www.example.com:8080/a` → `www.example.com`), lowercased
