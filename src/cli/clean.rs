@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rayon::prelude::*;
 use reprint::clean::{Cleaned, Cleaner, Profiles, Reason, Scratch};
-use reprint::io::{extend_record_str, json, Output};
+use reprint::io::{extend_record_with, json, Output};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
@@ -100,18 +100,17 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
                 let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                     .into_par_iter()
                     .map_init(
-                        || (Scratch::default(), Vec::new(), String::new()),
-                        |(scratch, extra, text), (record, index)| {
+                        || (Scratch::default(), String::new()),
+                        |(scratch, text), (record, index)| {
                             let record = record?;
                             let text = record.text_in(text);
                             let record = &record.record;
                             let site = site_of(record, fields);
                             let site = site.as_deref().or_else(|| profiles.inferred_site(index));
                             let cleaned = cleaner.clean_with(&page_of(record, text, site), scratch);
-                            extra.clear();
-                            members_into(&cleaned, extra);
-                            let mut written = Vec::with_capacity(record.line.len() + extra.len() + 2);
-                            extend_record_str(record.line, &WRITTEN, extra, &mut written)?;
+                            let members = cleaned.body.len() + 64 * (cleaned.removed.len() + 1);
+                            let mut written = Vec::with_capacity(record.line.len() + members + 2);
+                            extend_record_with(record.line, &WRITTEN, &mut written, |out| members_into(&cleaned, out))?;
                             written.push(b'\n');
                             Ok((written, Stats::of(text, &cleaned)))
                         },
@@ -268,16 +267,31 @@ fn members_into(cleaned: &Cleaned, out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        write!(
-            out,
-            "{{\"start\":{},\"end\":{},\"reason\":\"{}\"}}",
-            r.span.start,
-            r.span.end,
-            r.reason.as_str()
-        )
-        .expect("writing to a Vec cannot fail");
+        out.extend_from_slice(b"{\"start\":");
+        push_decimal(out, r.span.start);
+        out.extend_from_slice(b",\"end\":");
+        push_decimal(out, r.span.end);
+        out.extend_from_slice(b",\"reason\":\"");
+        out.extend_from_slice(r.reason.as_str().as_bytes());
+        out.extend_from_slice(b"\"}");
     }
     out.push(b']');
+}
+
+/// Append `n` in decimal (what `write!` gives, without the formatting machinery: a page has
+/// dozens of offsets to write).
+fn push_decimal(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 fn summary_line(

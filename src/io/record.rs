@@ -282,6 +282,18 @@ pub fn extend_record(line: &[u8], replace: &[&str], extra: &str, out: &mut Vec<u
 /// `"key":value` (the key as JSON writes it, the value's text as it was). On a line that is
 /// not one JSON object it returns an error (what it wrote to `out` is then unspecified).
 pub fn extend_record_str(line: &str, replace: &[&str], extra: &[u8], out: &mut Vec<u8>) -> Result<(), RecordError> {
+    extend_record_with(line, replace, out, |out| out.extend_from_slice(extra))
+}
+
+/// [`extend_record_str`] with the new members written by `extra` straight into `out` (after
+/// the kept members and a comma; writing nothing adds no member), so that large members are
+/// not written twice.
+pub fn extend_record_with(
+    line: &str,
+    replace: &[&str],
+    out: &mut Vec<u8>,
+    extra: impl FnOnce(&mut Vec<u8>),
+) -> Result<(), RecordError> {
     out.push(b'{');
     let mut first = true;
     // The first key that cannot be read (reported once the line is known to be JSON).
@@ -316,11 +328,14 @@ pub fn extend_record_str(line: &str, replace: &[&str], extra: &[u8], out: &mut V
     if let Some(e) = failed {
         return Err(e);
     }
-    if !extra.is_empty() {
-        if !first {
-            out.push(b',');
-        }
-        out.extend_from_slice(extra);
+    let before = out.len();
+    if !first {
+        out.push(b',');
+    }
+    let members = out.len();
+    extra(out);
+    if out.len() == members {
+        out.truncate(before);
     }
     out.push(b'}');
     Ok(())
