@@ -56,6 +56,11 @@ impl SignatureTable {
         self.num_perm
     }
 
+    /// Whether document `doc` has a signature (its text had tokens).
+    pub fn is_signed(&self, doc: usize) -> bool {
+        self.signed[doc]
+    }
+
     /// The signature of document `doc`, or `None` when its text had no tokens.
     pub fn get(&self, doc: usize) -> Option<&[u32]> {
         self.signed[doc].then(|| &self.values[doc * self.num_perm..(doc + 1) * self.num_perm])
@@ -154,19 +159,44 @@ pub fn min_agreements(threshold: f64, num_perm: usize) -> usize {
 /// candidates verified against their signatures.
 pub fn link(table: &SignatureTable, config: &Config) -> (UnionFind, LinkStats) {
     let mut stats = LinkStats::default();
-    let mut edges: Vec<(u32, u32)> = Vec::new();
-    let fingerprints: Vec<u64> = (0..table.len())
-        .into_par_iter()
-        .map(|d| table.get(d).map_or(0, fingerprint))
-        .collect();
+    let banding = config.banding;
+    // One pass over the signatures (each read once, whole): every document's fingerprint and
+    // band keys, the keys document by document.
+    let mut fingerprints = vec![0u64; table.len()];
+    let mut keys = vec![0u64; table.len() * banding.bands];
+    fingerprints
+        .par_iter_mut()
+        .zip(keys.par_chunks_mut(banding.bands.max(1)))
+        .enumerate()
+        .for_each(|(d, (fingerprint_of, keys))| {
+            if let Some(sig) = table.get(d) {
+                *fingerprint_of = fingerprint(sig);
+                for (band, key) in keys.iter_mut().enumerate() {
+                    *key = crate::lsh::band_key(band, &sig[band * banding.rows..(band + 1) * banding.rows]);
+                }
+            }
+        });
     let bands = Bands {
         table,
         fingerprints: &fingerprints,
-        banding: config.banding,
+        keys: &keys,
+        banding,
         cap: config.bucket_cap,
     };
-    for band in 0..config.banding.bands {
-        bands.edges(band, &mut edges, &mut stats);
+    // Bands side by side, each on one thread; merged in band order.
+    let per_band: Vec<(Vec<(u32, u32)>, LinkStats)> = (0..config.banding.bands)
+        .into_par_iter()
+        .map_init(Vec::new, |spare, band| {
+            let (mut edges, mut stats) = (Vec::new(), LinkStats::default());
+            bands.edges(band, spare, &mut edges, &mut stats);
+            (edges, stats)
+        })
+        .collect();
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(per_band.iter().map(|(e, _)| e.len()).sum());
+    for (band_edges, band_stats) in per_band {
+        edges.extend_from_slice(&band_edges);
+        stats.capped_buckets += band_stats.capped_buckets;
+        stats.capped_documents += band_stats.capped_documents;
     }
     edges.par_sort_unstable();
     edges.dedup();
@@ -205,6 +235,8 @@ const FINGERPRINT_SEED: u64 = 0x4345_4e54_5245_3031; // "CENTRE01"
 struct Bands<'a> {
     table: &'a SignatureTable,
     fingerprints: &'a [u64],
+    /// The band keys of each document, document by document (of signed documents only).
+    keys: &'a [u64],
     banding: Banding,
     cap: usize,
 }
@@ -213,19 +245,14 @@ impl Bands<'_> {
     /// Append the star edges of every bucket of band `band` to `edges`: from the bucket's
     /// centre (the member of smallest fingerprint, then smallest index) to each other member,
     /// as (smaller index, larger index).
-    fn edges(&self, band: usize, edges: &mut Vec<(u32, u32)>, stats: &mut LinkStats) {
-        let rows = self.banding.rows;
+    /// `spare` is a buffer.
+    fn edges(&self, band: usize, spare: &mut Vec<(u64, u32)>, edges: &mut Vec<(u32, u32)>, stats: &mut LinkStats) {
+        let bands = self.banding.bands;
         let mut keys: Vec<(u64, u32)> = (0..self.table.len())
-            .into_par_iter()
-            .filter_map(|d| {
-                let sig = self.table.get(d)?;
-                Some((
-                    crate::lsh::band_key(band, &sig[band * rows..(band + 1) * rows]),
-                    d as u32,
-                ))
-            })
+            .filter(|&d| self.table.is_signed(d))
+            .map(|d| (self.keys[d * bands + band], d as u32))
             .collect();
-        keys.par_sort_unstable();
+        crate::lsh::sort_band_keys(&mut keys, spare);
         for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
             if bucket.len() > self.cap {
                 stats.capped_buckets += 1;
