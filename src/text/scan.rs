@@ -80,6 +80,28 @@ pub(super) fn equal_to_any(bytes: &[u8], base: usize, values: [u8; 4]) -> u64 {
     }
 }
 
+/// The 64 bytes from `base` with ASCII capitals lowercased, then 16 zero bytes (bytes past
+/// the end of the text are zero too): a word of the window, of up to 16 bytes, is then two
+/// 8-byte loads from it, already lowercased.
+#[inline]
+pub(super) fn lowered(bytes: &[u8], base: usize) -> [u8; 80] {
+    let mut pad = [0u8; 64];
+    let chunk: &[u8; 64] = match bytes.get(base..base + 64) {
+        Some(chunk) => chunk.try_into().expect("the range is 64 bytes long"),
+        None => {
+            let rest = &bytes[base..];
+            pad[..rest.len()].copy_from_slice(rest);
+            &pad
+        }
+    };
+    let mut out = [0u8; 80];
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    sse2::lowered(chunk, &mut out);
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    portable::lowered(chunk, &mut out);
+    out
+}
+
 /// A text's masks, 64 bytes at a time, recomputed only when a scan leaves the window.
 pub(super) struct Window<'a> {
     bytes: &'a [u8],
@@ -173,6 +195,12 @@ pub(super) mod portable {
             .fold(0, |m, (k, _)| m | (1u64 << k))
     }
 
+    pub(in crate::text) fn lowered(chunk: &[u8; 64], out: &mut [u8; 80]) {
+        for (o, &b) in out.iter_mut().zip(chunk) {
+            *o = b.to_ascii_lowercase();
+        }
+    }
+
     pub(in crate::text) fn masks(chunk: &[u8; 64]) -> Masks {
         let mut m = Masks::default();
         for (k, &b) in chunk.iter().enumerate() {
@@ -201,7 +229,7 @@ pub(super) mod portable {
 mod sse2 {
     use std::arch::x86_64::{
         __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
     };
 
     use super::Masks;
@@ -254,6 +282,19 @@ mod sse2 {
     }
 
     #[inline(always)]
+    pub(super) fn lowered(chunk: &[u8; 64], out: &mut [u8; 80]) {
+        for k in 0..4 {
+            // SAFETY: bytes 16k..16k+16 of a 64-byte array are readable, and of an 80-byte
+            // one writable; loads and stores are unaligned.
+            unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast::<__m128i>());
+                let case = _mm_and_si128(in_range(v, b'A', b'Z'), _mm_set1_epi8(0x20));
+                _mm_storeu_si128(out.as_mut_ptr().add(16 * k).cast::<__m128i>(), _mm_or_si128(v, case));
+            }
+        }
+    }
+
+    #[inline(always)]
     pub(super) fn equal_to_any(chunk: &[u8; 64], values: [u8; 4]) -> u64 {
         let mut m = 0u64;
         for k in 0..4 {
@@ -288,6 +329,10 @@ mod sse2 {
                 prop_assert_eq!(super::masks(chunk), portable::masks(chunk));
                 let values = [0xC2, b'a', chunk[7], 0xE3];
                 prop_assert_eq!(super::equal_to_any(chunk, values), portable::equal_to_any(chunk, values));
+                let (mut vector, mut naive) = ([1u8; 80], [1u8; 80]);
+                super::lowered(chunk, &mut vector);
+                portable::lowered(chunk, &mut naive);
+                prop_assert_eq!(&vector[..64], &naive[..64]);
             }
         }
     }
