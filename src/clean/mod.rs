@@ -182,6 +182,8 @@ struct Slot {
     whole: BlockFacts,
     /// Facts of `keep`.
     facts: BlockFacts,
+    /// The keys the site profile counts the whole block by (block, shape).
+    site_keys: (u64, u64),
     /// Learned pages of the site holding the whole block, and its shape (0 without a site).
     block_pages: u32,
     shape_pages: u32,
@@ -246,15 +248,16 @@ impl<'p> Cleaner<'p> {
                 false => part.facts(),
             };
             let fate = (facts.tokens == 0 && part.span.is_empty()).then_some(Reason::Markup);
-            // Each looked up once: site tables are large, and a lookup is a cache miss.
-            let (block_pages, shape_pages) = site.map_or((0, 0), |site| {
-                let (hash, shape) = block.site_keys_given(&whole);
-                (site.block_pages(hash), site.shape_pages(shape))
-            });
+            // The site's counts are looked up below; the keys for now.
+            let site_keys = match site {
+                Some(_) => block.site_keys_given(&whole),
+                None => (0, 0),
+            };
             slots.push(Slot {
                 block: b,
-                block_pages,
-                shape_pages,
+                site_keys,
+                block_pages: 0,
+                shape_pages: 0,
                 keep: part.span,
                 whole,
                 facts,
@@ -263,6 +266,14 @@ impl<'p> Cleaner<'p> {
             });
         }
 
+        // Each block's site counts, looked up once, all in one loop: site tables are large and
+        // a lookup is a cache miss, so the lookups of a page are best in flight together.
+        if let Some(site) = site {
+            for slot in slots.iter_mut() {
+                slot.block_pages = site.block_pages(slot.site_keys.0);
+                slot.shape_pages = site.shape_pages(slot.site_keys.1);
+            }
+        }
         let title = self.headline(page, analysis, slots, site, head, &mut removed);
         for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site) {
