@@ -350,11 +350,7 @@ impl<'a> Part<'a> {
         }
         if meta.iter().all(|m| m.kind != TokenKind::WordWithDigit) {
             // Without a digit, every token is its own shape: one fold gives both keys.
-            let mut hash = Fold::new(BLOCK_SEED);
-            for &h in self.hashes() {
-                hash.push(h);
-            }
-            let key = hash.finish();
+            let key = self.hash();
             return (key, key);
         }
         let (mut hash, mut shape) = (Fold::new(BLOCK_SEED), Fold::new(BLOCK_SEED));
@@ -363,6 +359,18 @@ impl<'a> Part<'a> {
             shape.push(shape_hash(self.text, m, h));
         }
         (hash.finish(), shape.finish())
+    }
+
+    /// The part's key alone ([`BlockFacts::hash`]).
+    fn hash(&self) -> u64 {
+        if self.range.is_empty() {
+            return 0;
+        }
+        let mut hash = Fold::new(BLOCK_SEED);
+        for &h in self.hashes() {
+            hash.push(h);
+        }
+        hash.finish()
     }
 
     /// The keys the site profile counts the part by: [`Part::keys`], or for a part of
@@ -394,7 +402,15 @@ impl<'a> Part<'a> {
             digit_tokens += u32::from(m.kind == TokenKind::WordWithDigit);
             cjk_tokens += u32::from(m.kind == TokenKind::Single);
         }
-        let (hash, shape) = self.keys();
+        // A long part's shape is never read (its site key is of its bytes, `site_keys`):
+        // its tokens are folded once, for its hash.
+        let (hash, shape) = match self.span.len() >= LONG_KEY_BYTES {
+            true => {
+                let hash = self.hash();
+                (hash, hash)
+            }
+            false => self.keys(),
+        };
         BlockFacts {
             hash,
             shape,
@@ -418,7 +434,8 @@ impl<'a> Part<'a> {
 pub struct BlockFacts {
     /// Stable hash of the block's token sequence; 0 for a block without tokens.
     pub hash: u64,
-    /// The same with every run of ASCII digits masked, so templated lines (dates, counts) agree.
+    /// The same with every run of ASCII digits masked, so templated lines (dates, counts) agree;
+    /// for a part of [`LONG_KEY_BYTES`] or more, its hash (its site key is of its bytes).
     pub shape: u64,
     /// Number of tokens.
     pub tokens: u32,
