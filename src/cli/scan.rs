@@ -142,14 +142,17 @@ fn sign_batch(
         records.push(record);
     }
     let hasher = settings.hasher;
-    // The length of each signed text (the body's, when bodies are signed).
-    let lens: Vec<usize> = match settings.profiles {
+    // The survivor facts of each record: the length of its signed text (the body's, when
+    // bodies are signed) and its date, worked out in the parallel step.
+    let date = |r: &LazyRecord<'_>| r.record.date.as_deref().and_then(parse_date);
+    let facts: Vec<Survivor> = match settings.profiles {
         None => scan.table.sign_with(
             &records,
             || (MinScratch::new(), String::new()),
             |r, (scratch, text), out| {
                 let text = r.text_in(text);
-                (hasher.signature_into(text, scratch, out), text.len())
+                let shingles = hasher.signature_into(text, scratch, out);
+                (shingles, survivor(text.len(), date(r)))
             },
         ),
         Some(profiles) => {
@@ -175,20 +178,24 @@ fn sign_batch(
                     let body = cleaner.clean_for_signing(&page, clean, tokens).body;
                     // A page with nothing left is still a document: sign its text.
                     if body.is_empty() {
-                        return (hasher.signature_into(text, scratch, out), text.len());
+                        let shingles = hasher.signature_into(text, scratch, out);
+                        return (shingles, survivor(text.len(), date(r)));
                     }
-                    (hasher.signature_of_tokens_into(tokens, scratch, out), body.len())
+                    let shingles = hasher.signature_of_tokens_into(tokens, scratch, out);
+                    (shingles, survivor(body.len(), date(r)))
                 },
             )
         }
     };
-    for (record, len) in records.iter().zip(lens) {
-        scan.facts.push(Survivor {
-            len_bytes: len as u64,
-            date: record.record.date.as_deref().and_then(parse_date),
-        });
-    }
+    scan.facts.extend(facts);
     Ok(())
+}
+
+fn survivor(len: usize, date: Option<i64>) -> Survivor {
+    Survivor {
+        len_bytes: len as u64,
+        date,
+    }
 }
 
 fn too_many(path: &std::path::Path) -> Error {
