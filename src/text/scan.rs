@@ -35,18 +35,25 @@ pub(super) struct WordEnd {
     pub digit: bool,
 }
 
-/// The masks of the 64 bytes from `base` (bytes past the end count as separators).
-#[inline]
-pub(super) fn masks(bytes: &[u8], base: usize) -> Masks {
-    let mut pad = [0u8; 64];
-    let chunk: &[u8; 64] = match bytes.get(base..base + 64) {
+/// The 64 bytes of `bytes` from `base`: a view of them, or, near the end, a copy in `pad`
+/// followed by zeros.
+#[inline(always)]
+fn chunk_at<'a>(bytes: &'a [u8], base: usize, pad: &'a mut [u8; 64]) -> &'a [u8; 64] {
+    match bytes.get(base..base + 64) {
         Some(chunk) => chunk.try_into().expect("the range is 64 bytes long"),
         None => {
             let rest = &bytes[base..];
             pad[..rest.len()].copy_from_slice(rest);
-            &pad
+            pad
         }
-    };
+    }
+}
+
+/// The masks of the 64 bytes from `base` (bytes past the end count as separators).
+#[inline]
+pub(super) fn masks(bytes: &[u8], base: usize) -> Masks {
+    let mut pad = [0u8; 64];
+    let chunk = chunk_at(bytes, base, &mut pad);
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::masks(chunk)
@@ -62,14 +69,7 @@ pub(super) fn masks(bytes: &[u8], base: usize) -> Masks {
 #[inline]
 pub(super) fn equal_to_any(bytes: &[u8], base: usize, values: [u8; 4]) -> u64 {
     let mut pad = [0u8; 64];
-    let chunk: &[u8; 64] = match bytes.get(base..base + 64) {
-        Some(chunk) => chunk.try_into().expect("the range is 64 bytes long"),
-        None => {
-            let rest = &bytes[base..];
-            pad[..rest.len()].copy_from_slice(rest);
-            &pad
-        }
-    };
+    let chunk = chunk_at(bytes, base, &mut pad);
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::equal_to_any(chunk, values)
@@ -86,14 +86,7 @@ pub(super) fn equal_to_any(bytes: &[u8], base: usize, values: [u8; 4]) -> u64 {
 #[inline]
 pub(super) fn lowered(bytes: &[u8], base: usize) -> [u8; 80] {
     let mut pad = [0u8; 64];
-    let chunk: &[u8; 64] = match bytes.get(base..base + 64) {
-        Some(chunk) => chunk.try_into().expect("the range is 64 bytes long"),
-        None => {
-            let rest = &bytes[base..];
-            pad[..rest.len()].copy_from_slice(rest);
-            &pad
-        }
-    };
+    let chunk = chunk_at(bytes, base, &mut pad);
     let mut out = [0u8; 80];
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     sse2::lowered(chunk, &mut out);
