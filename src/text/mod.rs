@@ -292,7 +292,7 @@ pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenS
     // `i` is never inside a token.
     let mut i = 0;
     while i < len {
-        let m = scan::masks(bytes, i);
+        let m = scan::token_masks(bytes, i);
         let covered = (len - i).min(64);
         let valid = if covered == 64 { u64::MAX } else { (1u64 << covered) - 1 };
         if m.high & valid != 0 {
