@@ -189,28 +189,86 @@ pub(crate) fn affix_key(tokens: &[u64], side: Side) -> u64 {
     fold.finish()
 }
 
-/// One site's counts while learning. Hash maps, not [`TokenTable`]s: most entries are seen
-/// once and pruned at the end, and the maps hold them in half the memory.
+/// One site's counts while learning.
 #[derive(Default)]
 struct SiteCounts {
     pages: u32,
-    blocks: AHashMap<u64, u32>,
-    shapes: AHashMap<u64, u32>,
-    affixes: AHashMap<u64, u32>,
+    blocks: KeyCounts,
+    shapes: KeyCounts,
+    affixes: KeyCounts,
 }
 
 impl SiteCounts {
     fn add(&mut self, facts: PageFacts) {
         self.pages += 1;
-        for (map, keys) in [
-            (&mut self.blocks, facts.blocks),
-            (&mut self.shapes, facts.shapes),
-            (&mut self.affixes, facts.affixes),
-        ] {
-            for k in keys {
-                *map.entry(k).or_insert(0) += 1;
-            }
+        self.blocks.add(&facts.blocks);
+        self.shapes.add(&facts.shapes);
+        self.affixes.add(&facts.affixes);
+    }
+}
+
+/// Keys and on how many pages each came, while learning: the keys counted so far, sorted,
+/// and those of the pages since, appended as they come and merged in now and then (when
+/// they are as many as the counted ones, so each key is merged a few times at most). The
+/// pages of many sites come interleaved and most keys are seen once: a hash map per site
+/// would take a cache miss per key, where appending and merging read memory in order.
+#[derive(Default)]
+struct KeyCounts {
+    keys: Vec<u64>,
+    counts: Vec<u32>,
+    pending: Vec<u64>,
+}
+
+/// Pending keys are merged once there are at least this many.
+const PENDING_MIN: usize = 1024;
+
+impl KeyCounts {
+    fn add(&mut self, keys: &[u64]) {
+        self.pending.extend_from_slice(keys);
+        if self.pending.len() >= PENDING_MIN.max(self.keys.len()) {
+            self.merge();
         }
+    }
+
+    /// Count the pending keys in.
+    fn merge(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.pending.sort_unstable();
+        let (old_keys, old_counts) = (&self.keys, &self.counts);
+        let mut keys = Vec::with_capacity(old_keys.len() + self.pending.len());
+        let mut counts = Vec::with_capacity(keys.capacity());
+        let mut i = 0;
+        for run in self.pending.chunk_by(|a, b| a == b) {
+            let key = run[0];
+            let mut n = run.len() as u32;
+            let below = old_keys[i..].iter().take_while(|&&k| k < key).count();
+            keys.extend_from_slice(&old_keys[i..i + below]);
+            counts.extend_from_slice(&old_counts[i..i + below]);
+            i += below;
+            if old_keys.get(i) == Some(&key) {
+                n += old_counts[i];
+                i += 1;
+            }
+            keys.push(key);
+            counts.push(n);
+        }
+        keys.extend_from_slice(&old_keys[i..]);
+        counts.extend_from_slice(&old_counts[i..]);
+        (self.keys, self.counts) = (keys, counts);
+        self.pending.clear();
+    }
+
+    /// The keys on two pages or more, with their counts: those on one page are no evidence
+    /// of a site's habits.
+    fn finish(mut self) -> TokenTable<u32> {
+        self.merge();
+        self.keys
+            .into_iter()
+            .zip(self.counts)
+            .filter(|&(_, n)| n >= 2)
+            .collect()
     }
 }
 
@@ -334,16 +392,15 @@ impl Learner {
             let keep = FUNCTION_WORDS.min(class.len().div_ceil(10));
             function_words.extend(class.iter().take(keep).map(|w| w.2));
         }
-        let prune = |m: AHashMap<u64, u32>| m.into_iter().filter(|&(_, n)| n >= 2).collect();
         let sites = self
             .sites
             .into_iter()
             .map(|(name, c)| {
                 let profile = SiteProfile {
                     pages: c.pages,
-                    blocks: prune(c.blocks),
-                    shapes: prune(c.shapes),
-                    affixes: prune(c.affixes),
+                    blocks: c.blocks.finish(),
+                    shapes: c.shapes.finish(),
+                    affixes: c.affixes.finish(),
                 };
                 (name, profile)
             })
@@ -524,6 +581,29 @@ struct SavedSite {
 mod tests {
     use super::super::block::{affix_separators, facts_of, PageText, AFFIX_SEPARATORS};
     use super::*;
+
+    proptest::proptest! {
+        /// Counting by sorted runs agrees with a hash map, whenever the merges fall.
+        #[test]
+        fn key_counts_agree_with_a_map(pages in proptest::collection::vec(
+            proptest::collection::vec(0u64..3000, 0..400), 0..40))
+        {
+            let mut counts = KeyCounts::default();
+            let mut naive: AHashMap<u64, u32> = AHashMap::new();
+            for keys in pages {
+                // Spread over 64 bits, as block keys are (the tables take 0 and 1 as one key).
+                let mut keys: Vec<u64> = keys.iter().map(|k| (k + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect();
+                keys.sort_unstable();
+                keys.dedup();
+                counts.add(&keys);
+                for &k in &keys {
+                    *naive.entry(k).or_insert(0) += 1;
+                }
+            }
+            let expected: TokenTable<u32> = naive.into_iter().filter(|&(_, n)| n >= 2).collect();
+            proptest::prop_assert_eq!(counts.finish(), expected);
+        }
+    }
 
     fn page<'a>(text: &'a str, site: &'a str) -> Page<'a> {
         Page {

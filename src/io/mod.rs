@@ -10,7 +10,7 @@ mod output;
 mod record;
 
 pub use input::{decode, open, open_lines, Line, Lines, MappedFile, Source};
-pub use output::{remove_temporaries, same_file, Output};
+pub use output::{remove_temporaries, same_file, write_all_vectored, Output};
 pub use record::{
     extend_record, extend_record_str, extend_record_with, parse_record, parse_record_lazy, url_host, FieldNames,
     LazyRecord, Record,

@@ -121,6 +121,14 @@ impl Write for Output {
         }
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write_vectored(bufs),
+            Output::File { file, .. } => file.write_vectored(bufs),
+            Output::Special { file, .. } => file.write_vectored(bufs),
+        }
+    }
+
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
@@ -197,9 +205,31 @@ impl Write for Writeback {
         Ok(n)
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let n = self.file.as_file().write_vectored(bufs)?;
+        self.written += n as u64;
+        self.start_writeback();
+        Ok(n)
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.file.flush()
     }
+}
+
+/// Write all of `bufs` to `out` with as few vectored writes as it takes (a `BufWriter`
+/// passes slices as large as its buffer straight to the file, uncopied). `bufs` is consumed.
+pub fn write_all_vectored(out: &mut impl Write, mut bufs: &mut [io::IoSlice<'_>]) -> io::Result<()> {
+    io::IoSlice::advance_slices(&mut bufs, 0);
+    while !bufs.is_empty() {
+        match out.write_vectored(bufs) {
+            Ok(0) => return Err(io::Error::new(io::ErrorKind::WriteZero, "failed to write whole buffer")),
+            Ok(n) => io::IoSlice::advance_slices(&mut bufs, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// The start of the name of this process's temporary files.
