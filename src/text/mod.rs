@@ -12,6 +12,7 @@
 //! people and tests; both paths agree by construction (a property test checks it).
 
 mod scan;
+pub(crate) use scan::marks_and_spaces;
 
 use std::ops::Range;
 

@@ -96,6 +96,26 @@ pub(super) fn equal_to_any(bytes: &[u8], base: usize, values: [u8; 4]) -> u64 {
     }
 }
 
+/// For the 64 bytes from `base`: one bit per byte that may start a separator's mark (`-`,
+/// `|`, `/`, `_`, `:`, `>`, or 0xC2 or 0xE2, the first byte of `»`, `·`, `•`, `›`, `–` and
+/// `—`), and one per space (` `). Bytes past the end are neither.
+#[inline]
+pub(crate) fn marks_and_spaces(bytes: &[u8], base: usize) -> (u64, u64) {
+    let mut pad = [0u8; 64];
+    let chunk = chunk_at(bytes, base, &mut pad);
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        sse2::marks_and_spaces(chunk)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        portable::marks_and_spaces(chunk)
+    }
+}
+
+/// The first bytes of separator marks ([`marks_and_spaces`]).
+const MARK_BYTES: [u8; 8] = [b'-', b'|', b'/', b'_', b':', b'>', 0xC2, 0xE2];
+
 /// The 64 bytes from `base` with ASCII capitals lowercased, then 16 zero bytes (bytes past
 /// the end of the text are zero too): a word of the window, of up to 16 bytes, is then two
 /// 8-byte loads from it, already lowercased.
@@ -202,6 +222,15 @@ pub(super) mod portable {
             .enumerate()
             .filter(|(_, b)| values.contains(b))
             .fold(0, |m, (k, _)| m | (1u64 << k))
+    }
+
+    pub(in crate::text) fn marks_and_spaces(chunk: &[u8; 64]) -> (u64, u64) {
+        let (mut marks, mut spaces) = (0, 0);
+        for (k, &b) in chunk.iter().enumerate() {
+            marks |= u64::from(super::MARK_BYTES.contains(&b)) << k;
+            spaces |= u64::from(b == b' ') << k;
+        }
+        (marks, spaces)
     }
 
     pub(in crate::text) fn lowered(chunk: &[u8; 64], out: &mut [u8; 80]) {
@@ -311,6 +340,28 @@ mod sse2 {
     }
 
     #[inline(always)]
+    pub(super) fn marks_and_spaces(chunk: &[u8; 64]) -> (u64, u64) {
+        let (mut marks, mut spaces) = (0u64, 0u64);
+        for k in 0..4 {
+            // SAFETY: bytes 16k..16k+16 of a 64-byte array are readable; SSE2 is enabled on
+            // every x86_64 target.
+            let (m, s) = unsafe {
+                let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast::<__m128i>());
+                let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+                let [a, b, c, d, e, f, g, h] = super::MARK_BYTES;
+                let any = _mm_or_si128(
+                    _mm_or_si128(_mm_or_si128(eq(a), eq(b)), _mm_or_si128(eq(c), eq(d))),
+                    _mm_or_si128(_mm_or_si128(eq(e), eq(f)), _mm_or_si128(eq(g), eq(h))),
+                );
+                (_mm_movemask_epi8(any) as u16, _mm_movemask_epi8(eq(b' ')) as u16)
+            };
+            marks |= u64::from(m) << (16 * k);
+            spaces |= u64::from(s) << (16 * k);
+        }
+        (marks, spaces)
+    }
+
+    #[inline(always)]
     pub(super) fn equal_to_any(chunk: &[u8; 64], values: [u8; 4]) -> u64 {
         let mut m = 0u64;
         for k in 0..4 {
@@ -339,7 +390,7 @@ mod sse2 {
             /// The vector masks agree with the portable ones.
             #[test]
             fn agree_with_portable(bytes in proptest::collection::vec(
-                prop_oneof![Just(b' '), Just(b'a'), Just(b'Z'), Just(b'_'), Just(b'7'), Just(0xC3u8), any::<u8>()], 64))
+                prop_oneof![Just(b' '), Just(b'a'), Just(b'Z'), Just(b'_'), Just(b'7'), Just(0xC3u8), Just(0xE2u8), Just(b'|'), any::<u8>()], 64))
             {
                 let chunk: &[u8; 64] = bytes.as_slice().try_into().unwrap();
                 prop_assert_eq!(super::masks::<true>(chunk), portable::masks(chunk));
@@ -347,6 +398,7 @@ mod sse2 {
                 prop_assert_eq!(super::masks::<false>(chunk), without_space);
                 let values = [0xC2, b'a', chunk[7], 0xE3];
                 prop_assert_eq!(super::equal_to_any(chunk, values), portable::equal_to_any(chunk, values));
+                prop_assert_eq!(super::marks_and_spaces(chunk), portable::marks_and_spaces(chunk));
                 let (mut vector, mut naive) = ([1u8; 80], [1u8; 80]);
                 super::lowered(chunk, &mut vector);
                 portable::lowered(chunk, &mut naive);
