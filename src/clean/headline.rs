@@ -162,6 +162,8 @@ impl Cleaner<'_> {
             ranges,
             repeats: repeat_scratch,
         } = scratch;
+        // Whether `sets` and `ranges` hold this page's candidate headlines.
+        let candidates = page.title.is_none();
         let (title, mut head_block) = match page.title {
             Some(title) => {
                 let mut hashes = std::mem::take(set);
@@ -246,10 +248,17 @@ impl Cleaner<'_> {
             if !head.may_be_repeated_by(hashes) {
                 continue;
             }
-            set_into(hashes, set);
-            if repeats(head.set, set) {
+            // A page without a title has the candidate blocks' sets at hand.
+            let whole: &[u64] = match candidates.then(|| ranges[i]).flatten() {
+                Some((a, b)) => &sets[a as usize..b as usize],
+                None => {
+                    set_into(hashes, set);
+                    set
+                }
+            };
+            if repeats(head.set, whole) {
                 // The first exact copy of a given title is the headline block itself.
-                let is_head = head_block == Some(i) || (head_block.is_none() && set[..] == *head.set);
+                let is_head = head_block == Some(i) || (head_block.is_none() && whole == head.set);
                 if is_head {
                     head_block = Some(i);
                 }
@@ -317,7 +326,7 @@ fn heads_within(blocks: usize) -> usize {
 #[derive(Default, Debug)]
 struct Repeats {
     frequency: TokenTable<u32>,
-    /// Each set's prefix: its rarest tokens, one after another.
+    /// Each set's prefix, one after another: its rarest tokens, less those of no other set.
     prefixes: Vec<u64>,
     /// One set's tokens with their occurrences (a buffer).
     keyed: Vec<(u32, u64)>,
@@ -349,14 +358,25 @@ impl Repeats {
         for (i, set) in (0..ranges.len()).map(|i| (i, set_of(i))) {
             let start = self.prefixes.len();
             if let Some(set) = set {
-                // Rarest first: (occurrences, token), sorted once with the keys beside them.
+                // Rarest first: (occurrences, token). A token of one set only comes first and
+                // is shared with no other set, so it is left out: a set with a prefix of such
+                // tokens alone has no copy, and the others need only their shared tokens
+                // sorted (with the keys beside them).
                 self.keyed.clear();
-                self.keyed
-                    .extend(set.iter().map(|&t| (frequency.get(t).copied().unwrap_or(0), t)));
-                self.keyed.sort_unstable();
-                self.keyed.truncate(prefix_len(set.len()));
-                self.prefixes.extend(self.keyed.iter().map(|&(_, t)| t));
-                self.index.extend(self.keyed.iter().map(|&(_, t)| (t, i as u32)));
+                let mut alone = 0;
+                for &t in set {
+                    match frequency.get(t).copied().unwrap_or(0) {
+                        0 | 1 => alone += 1,
+                        n => self.keyed.push((n, t)),
+                    }
+                }
+                let prefix = prefix_len(set.len());
+                if alone < prefix {
+                    self.keyed.sort_unstable();
+                    self.keyed.truncate(prefix - alone);
+                    self.prefixes.extend(self.keyed.iter().map(|&(_, t)| t));
+                    self.index.extend(self.keyed.iter().map(|&(_, t)| (t, i as u32)));
+                }
             }
             self.prefix_ranges.push((start as u32, self.prefixes.len() as u32));
         }

@@ -264,11 +264,11 @@ impl KeyCounts {
     /// of a site's habits.
     fn finish(mut self) -> TokenTable<u32> {
         self.merge();
-        self.keys
-            .into_iter()
-            .zip(self.counts)
-            .filter(|&(_, n)| n >= 2)
-            .collect()
+        let mut table = TokenTable::with_capacity(self.counts.iter().filter(|&&n| n >= 2).count());
+        for (k, n) in self.keys.into_iter().zip(self.counts).filter(|&(_, n)| n >= 2) {
+            *table.entry(k) = n;
+        }
+        table
     }
 }
 
