@@ -108,23 +108,58 @@ impl SignatureTable {
         state: impl Fn() -> S + Sync + Send,
         sign: impl Fn(&T, &mut S, &mut [u32]) -> (usize, R) + Sync + Send,
     ) -> Vec<R> {
+        let results = self.sign_some_with(items, state, |item, state, out| {
+            Ok::<_, std::convert::Infallible>(sign(item, state, out))
+        });
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|never| match never {}))
+            .collect()
+    }
+
+    /// [`SignatureTable::sign_with`] for items that may turn out not to be documents (a line
+    /// that does not parse): `sign` returns `Err` for those, and only the others become
+    /// documents, in order. So a record can be parsed and signed in one parallel step.
+    pub fn sign_some_with<T: Sync, S, R: Send, E: Send>(
+        &mut self,
+        items: &[T],
+        state: impl Fn() -> S + Sync + Send,
+        sign: impl Fn(&T, &mut S, &mut [u32]) -> Result<(usize, R), E> + Sync + Send,
+    ) -> Vec<Result<R, E>> {
         let k = self.num_perm;
         let start = self.values.len();
         self.values.resize(start + items.len() * k, 0);
-        let done: Vec<(bool, R)> = self.values[start..]
+        let done: Vec<Result<(bool, R), E>> = self.values[start..]
             .par_chunks_mut(k)
             .zip(items.par_iter())
             .map_init(state, |state, (out, item)| {
-                let (shingles, result) = sign(item, state, out);
+                let (shingles, result) = sign(item, state, out)?;
                 if shingles == 0 {
                     out.fill(0);
                 }
-                (shingles > 0, result)
+                Ok((shingles > 0, result))
             })
             .collect();
-        let (signed, results): (Vec<bool>, Vec<R>) = done.into_iter().unzip();
-        self.signed.extend(signed);
-        results
+        // Rows of the items that are not documents are dropped (rare: bad lines).
+        let mut kept = 0;
+        for (i, d) in done.iter().enumerate() {
+            if d.is_ok() {
+                if kept != i {
+                    self.values
+                        .copy_within(start + i * k..start + (i + 1) * k, start + kept * k);
+                }
+                kept += 1;
+            }
+        }
+        self.values.truncate(start + kept * k);
+        done.into_iter()
+            .map(|d| {
+                d.map(|(signed, result)| {
+                    self.signed.push(signed);
+                    result
+                })
+            })
+            .collect()
     }
 
     /// Estimated similarity of documents `a` and `b`; 0 when either has no signature.
@@ -338,6 +373,28 @@ pub fn dedup(docs: &[Document<'_>], config: &Config) -> crate::Result<Clusters> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn items_that_are_not_documents_leave_no_row() {
+        let hasher = MinHasher::new(Config::default().num_perm, Config::default().ngram);
+        let texts = ["", "bad", "a b c d e f", "bad", "g h i j k l m n", "", "bad"];
+        let mut some = SignatureTable::new(hasher.num_perm());
+        let results = some.sign_some_with(&texts, Scratch::new, |&t, scratch, out| match t {
+            "bad" => Err(t.len()),
+            _ => Ok((hasher.signature_into(t, scratch, out), t)),
+        });
+        let expected: Vec<Result<&str, usize>> =
+            texts.iter().map(|&t| if t == "bad" { Err(3) } else { Ok(t) }).collect();
+        assert_eq!(results, expected);
+        let good: Vec<&str> = texts.iter().copied().filter(|&t| t != "bad").collect();
+        let mut all = SignatureTable::new(hasher.num_perm());
+        all.sign_batch(&hasher, &good);
+        assert_eq!(some.len(), good.len());
+        for doc in 0..good.len() {
+            assert_eq!(some.get(doc), all.get(doc), "document {doc}");
+        }
+        assert!(some.get(2).is_some() && some.get(0).is_none());
+    }
 
     #[test]
     fn min_agreements_rounds_up() {

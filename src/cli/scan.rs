@@ -97,18 +97,17 @@ pub fn scan(settings: &ScanSettings<'_>, reporter: &mut Reporter) -> Result<Scan
     Ok(scan)
 }
 
-/// Parse the batch's lines in parallel and record ids in order, then recover and sign the
-/// texts in parallel (each worker decodes texts into its own reused buffers).
+/// Sign the batch's records in parallel: in `--raw` mode each line is parsed, its text
+/// decoded and signed in one step (each worker decodes texts into its own reused buffers);
+/// with profiles, the lines are parsed first (a page's index among the learned pages counts
+/// only the good ones before it), then cleaned and signed. Ids and slots are recorded in
+/// order.
 fn sign_batch(
     batch: &Batch,
     settings: &ScanSettings<'_>,
     scan: &mut Scan,
     reporter: &mut Reporter,
 ) -> Result<(), Error> {
-    let parsed: Vec<Result<LazyRecord<'_>, reprint::RecordError>> = (0..batch.lines.len())
-        .into_par_iter()
-        .map(|i| parse_record_lazy(batch.line(i), settings.fields))
-        .collect();
     let path = settings.sources[batch.source].path();
     match &batch.map {
         Some(map) => {
@@ -119,57 +118,53 @@ fn sign_batch(
         }
         None => scan.slot_raw.extend(batch.lines.iter().map(|_| 0..0)),
     }
-    let mut records = Vec::with_capacity(parsed.len());
-    for ((line_no, _), result) in batch.lines.iter().zip(parsed) {
-        scan.source_slots[batch.source] += 1;
-        let record = match result {
-            Ok(record) => record,
-            Err(reason) => {
-                scan.slot_doc.push(SKIPPED);
-                if settings.pass == Pass::First {
-                    reporter.bad_record(path, *line_no, reason)?;
-                }
-                continue;
-            }
-        };
-        let doc = scan.facts.len() + records.len();
-        scan.slot_doc.push(u32::try_from(doc).map_err(|_| too_many(path))?);
-        match record.record.id {
-            Some(raw) => scan.ids.push_str(raw),
-            None => scan.ids.push_str(&line_no.to_string()),
-        }
-        scan.id_ends.push(scan.ids.len());
-        records.push(record);
-    }
     let hasher = settings.hasher;
+    let fields = settings.fields;
     // The survivor facts of each record: the length of its signed text (the body's, when
     // bodies are signed) and its date, worked out in the parallel step.
     let date = |r: &LazyRecord<'_>| r.record.date.as_deref().and_then(parse_date);
-    let facts: Vec<Survivor> = match settings.profiles {
-        None => scan.table.sign_with(
-            &records,
-            || (MinScratch::new(), String::new()),
-            |r, (scratch, text), out| {
-                let text = r.text_in(text);
-                let shingles = hasher.signature_into(text, scratch, out);
-                (shingles, survivor(text.len(), date(r)))
-            },
-        ),
+    let signed: Vec<Result<(Option<&str>, Survivor), reprint::RecordError>> = match settings.profiles {
+        None => {
+            let lines: Vec<usize> = (0..batch.lines.len()).collect();
+            scan.table.sign_some_with(
+                &lines,
+                || (MinScratch::new(), String::new()),
+                |&i, (scratch, text), out| {
+                    let r = parse_record_lazy(batch.line(i), fields)?;
+                    let text = r.text_in(text);
+                    let shingles = hasher.signature_into(text, scratch, out);
+                    Ok((shingles, (r.record.id, survivor(text.len(), date(&r)))))
+                },
+            )
+        }
         Some(profiles) => {
+            let parsed: Vec<Result<LazyRecord<'_>, reprint::RecordError>> = (0..batch.lines.len())
+                .into_par_iter()
+                .map(|i| parse_record_lazy(batch.line(i), fields))
+                .collect();
             let cleaner = Cleaner::new(profiles);
-            let first = scan.facts.len() as u64;
-            // Each record with its page index (pages are numbered as the learning pass did).
-            let items: Vec<(u64, &LazyRecord<'_>)> =
-                records.iter().enumerate().map(|(i, r)| (first + i as u64, r)).collect();
-            scan.table.sign_with(
+            // Each good record with its page index (pages are numbered as the learning pass
+            // did: good records only).
+            let mut index = scan.facts.len() as u64;
+            let items: Vec<Result<(u64, LazyRecord<'_>), reprint::RecordError>> = parsed
+                .into_iter()
+                .map(|r| {
+                    r.map(|r| {
+                        index += 1;
+                        (index - 1, r)
+                    })
+                })
+                .collect();
+            scan.table.sign_some_with(
                 &items,
                 || (MinScratch::new(), Scratch::default(), String::new(), Vec::new()),
-                |&(index, r), (scratch, clean, text, tokens), out| {
+                |item, (scratch, clean, text, tokens), out| {
+                    let (index, r) = item.as_ref().map_err(Clone::clone)?;
                     let text = r.text_in(text);
                     let record = &r.record;
-                    let site = site_of(record, settings.fields);
+                    let site = site_of(record, fields);
                     // Documents are the pages learned from, in the same order.
-                    let site = site.as_deref().or_else(|| profiles.inferred_site(index));
+                    let site = site.as_deref().or_else(|| profiles.inferred_site(*index));
                     let page = Page {
                         text,
                         title: record.title.as_deref(),
@@ -179,15 +174,35 @@ fn sign_batch(
                     // A page with nothing left is still a document: sign its text.
                     if body.is_empty() {
                         let shingles = hasher.signature_into(text, scratch, out);
-                        return (shingles, survivor(text.len(), date(r)));
+                        return Ok((shingles, (record.id, survivor(text.len(), date(r)))));
                     }
                     let shingles = hasher.signature_of_tokens_into(tokens, scratch, out);
-                    (shingles, survivor(body.len(), date(r)))
+                    Ok((shingles, (record.id, survivor(body.len(), date(r)))))
                 },
             )
         }
     };
-    scan.facts.extend(facts);
+    for ((line_no, _), result) in batch.lines.iter().zip(signed) {
+        scan.source_slots[batch.source] += 1;
+        let (id, facts) = match result {
+            Ok(signed) => signed,
+            Err(reason) => {
+                scan.slot_doc.push(SKIPPED);
+                if settings.pass == Pass::First {
+                    reporter.bad_record(path, *line_no, reason)?;
+                }
+                continue;
+            }
+        };
+        let doc = scan.facts.len();
+        scan.slot_doc.push(u32::try_from(doc).map_err(|_| too_many(path))?);
+        match id {
+            Some(raw) => scan.ids.push_str(raw),
+            None => scan.ids.push_str(&line_no.to_string()),
+        }
+        scan.id_ends.push(scan.ids.len());
+        scan.facts.push(facts);
+    }
     Ok(())
 }
 
