@@ -144,11 +144,6 @@ impl<'a> Window<'a> {
         Window { bytes, base, masks }
     }
 
-    /// Where the window starts.
-    pub(super) fn base(&self) -> usize {
-        self.base
-    }
-
     /// The masks from `i` on (bit 0 = byte `i`), and how many bytes they cover.
     #[inline]
     fn at(&mut self, i: usize) -> (Masks, u32) {
