@@ -267,8 +267,12 @@ impl<'p> Cleaner<'p> {
         }
 
         // Each block's site counts, looked up once, all in one loop: site tables are large and
-        // a lookup is a cache miss, so the lookups of a page are best in flight together.
+        // a lookup is a cache miss, so the lookups of a page are best in flight together (the
+        // slots are asked for first, then read).
         if let Some(site) = site {
+            for slot in slots.iter() {
+                site.prefetch_block(slot.site_keys.0, slot.site_keys.1);
+            }
             for slot in slots.iter_mut() {
                 slot.block_pages = site.block_pages(slot.site_keys.0);
                 slot.shape_pages = site.shape_pages(slot.site_keys.1);

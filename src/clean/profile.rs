@@ -425,6 +425,12 @@ pub struct SiteProfile {
 }
 
 impl SiteProfile {
+    /// Start bringing the counts of a block with these keys (hash, shape) into the cache.
+    pub(crate) fn prefetch_block(&self, hash: u64, shape: u64) {
+        self.blocks.prefetch(hash);
+        self.shapes.prefetch(shape);
+    }
+
     /// On how many learned pages a block with this hash occurs.
     pub fn block_pages(&self, hash: u64) -> u32 {
         self.blocks.get(hash).copied().unwrap_or(0)
