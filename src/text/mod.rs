@@ -405,6 +405,7 @@ fn by_characters(
 ) -> usize {
     let bytes = text.as_bytes();
     let len = bytes.len();
+    let table = bmp_classes();
     let mut i = from;
     loop {
         i = window.skip_separators(i);
@@ -435,7 +436,6 @@ fn by_characters(
             continue;
         }
         // A run of characters of three bytes or more (Han, Kana, Hangul, CJK punctuation).
-        let table = bmp_classes();
         loop {
             let b0 = bytes[i];
             let (class, width, c) = if (0xE0..0xF0).contains(&b0) && i + 2 < len {
