@@ -148,10 +148,10 @@ fn classify_slow(c: char) -> CharClass {
 /// The class of every character of the Basic Multilingual Plane, two bits each (16 KB),
 /// worked out once by [`classify_slow`]: most text is in the BMP, and a table lookup is
 /// cheaper than Unicode's property tables.
-fn bmp_classes() -> &'static [u8] {
-    static TABLE: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+fn bmp_classes() -> &'static [u8; 0x10000 / 4] {
+    static TABLE: std::sync::OnceLock<Box<[u8; 0x10000 / 4]>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table = vec![0u8; 0x10000 / 4];
+        let mut table = Box::new([0u8; 0x10000 / 4]);
         for code in 0..0x10000u32 {
             let class = match char::from_u32(code).map(classify_slow) {
                 Some(CharClass::Word) => 1,
@@ -160,7 +160,7 @@ fn bmp_classes() -> &'static [u8] {
             };
             table[(code / 4) as usize] |= class << (2 * (code % 4));
         }
-        table.into_boxed_slice()
+        table
     })
 }
 
@@ -173,6 +173,13 @@ fn classify(c: char) -> CharClass {
     bmp_class(code)
 }
 
+/// Is the three-byte character starting with `b0`, `b1` one of U+4E00 to U+9FFF (the CJK
+/// Unified Ideographs, all of them [`CharClass::Single`], a test checks)?
+#[inline(always)]
+fn is_unified_ideograph(b0: u8, b1: u8) -> bool {
+    b0.wrapping_sub(0xE5) < 5 || (b0 == 0xE4 && b1 >= 0xB8)
+}
+
 /// The class of a code point of the BMP (below 0x10000), from the table.
 #[inline(always)]
 fn bmp_class(code: u32) -> CharClass {
@@ -181,8 +188,8 @@ fn bmp_class(code: u32) -> CharClass {
 
 /// [`bmp_class`] with the table at hand (hoisted out of loops).
 #[inline(always)]
-fn bmp_class_in(table: &[u8], code: u32) -> CharClass {
-    match (table[(code / 4) as usize] >> (2 * (code % 4))) & 3 {
+fn bmp_class_in(table: &[u8; 0x10000 / 4], code: u32) -> CharClass {
+    match (table[(code & 0xFFFF) as usize / 4] >> (2 * (code % 4))) & 3 {
         1 => CharClass::Word,
         2 => CharClass::Single,
         _ => CharClass::Separator,
@@ -393,8 +400,8 @@ fn ascii_words(bytes: &[u8], i: usize, word: u64, mut starts: u64, digit: u64, e
 }
 
 /// Read the tokens starting from `from` (not inside a token; `window` holds it) up to `until`
-/// a character at a time (a token may run past `until`), and return where the last one ends
-/// (at least `until`).
+/// a character at a time (a token, or a run of CJK characters, may run past `until`), and
+/// return where the last one ends (at least `until`).
 fn by_characters(
     text: &str,
     mut window: scan::Window<'_>,
@@ -437,39 +444,61 @@ fn by_characters(
         }
         // A run of characters of three bytes or more (Han, Kana, Hangul, CJK punctuation).
         loop {
-            let b0 = bytes[i];
-            let (class, width, c) = if (0xE0..0xF0).contains(&b0) && i + 2 < len {
-                // Three bytes: decoded in place, classed from the table.
-                let code = (u32::from(b0 & 0x0F) << 12)
-                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
-                    | u32::from(bytes[i + 2] & 0x3F);
-                (bmp_class_in(table, code), 3, None)
-            } else {
-                let (c, width) = decode(bytes, i);
-                (classify(c), width, Some(c))
-            };
-            match class {
+            // Three bytes (one bounds check for the three): decoded in place, classed from
+            // the table; a Han character's hash is of its three bytes as one word.
+            if let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) {
+                if b0 & 0xF0 == 0xE0 {
+                    // Most of Chinese text is CJK Unified Ideographs, U+4E00 to U+9FFF, which
+                    // are told by their first two bytes (E4 B8 to E9 BF): each is a token.
+                    let class = match is_unified_ideograph(b0, b1) {
+                        true => CharClass::Single,
+                        false => {
+                            let code =
+                                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+                            bmp_class_in(table, code)
+                        }
+                    };
+                    match class {
+                        CharClass::Separator => {}
+                        CharClass::Single => {
+                            let word = u64::from(b0) | u64::from(b1) << 8 | u64::from(b2) << 16;
+                            emit.token(Token {
+                                bytes: &bytes[i..i + 3],
+                                span: i..i + 3,
+                                kind: TokenKind::Single,
+                                hash: hash_words(word, 0, 3),
+                            });
+                        }
+                        CharClass::Word => {
+                            buf.clear();
+                            push_lower(buf, decode(bytes, i).0);
+                            i = finish_word(bytes, i + 3, i, false, buf, emit);
+                            break;
+                        }
+                    }
+                    i += 3;
+                    // A run of such characters is read to its end, past `until` if it goes on
+                    // (the caller resumes wherever this returns).
+                    match bytes.get(i) {
+                        Some(&b) if b >= 0xE0 => continue,
+                        _ => break,
+                    }
+                }
+            }
+            let (c, width) = decode(bytes, i);
+            match classify(c) {
                 CharClass::Separator => i += width,
                 CharClass::Single => {
                     let token = &bytes[i..i + width];
-                    let hash = match width {
-                        3 => hash_words(
-                            u64::from(token[0]) | u64::from(token[1]) << 8 | u64::from(token[2]) << 16,
-                            0,
-                            3,
-                        ),
-                        _ => token_hash(token),
-                    };
                     emit.token(Token {
                         bytes: token,
                         span: i..i + width,
                         kind: TokenKind::Single,
-                        hash,
+                        hash: token_hash(token),
                     });
                     i += width;
                 }
                 CharClass::Word => {
-                    let c = c.unwrap_or_else(|| decode(bytes, i).0);
                     buf.clear();
                     push_lower(buf, c);
                     i = finish_word(bytes, i + width, i, false, buf, emit);
@@ -711,6 +740,14 @@ mod tests {
             proptest::prop_assert_eq!(fast_tokens(&text), naive_tokens(&text));
         }
 
+        /// The same on long runs of three-byte characters (read past a window's end): Han in
+        /// and out of the Unified Ideographs, Kana, Hangul, CJK punctuation, Thai (letters of
+        /// words), mixed with ASCII, accents and emoji.
+        #[test]
+        fn cjk_runs_agree_with_naive(text in "([中文国人的一是丂䶵鿿豈]{1,90}|[かナ한국]{1,20}|[，。、「」]|[กข]{1,5}|[a-zA-Z0-9]{1,8}| |é|😀){0,40}") {
+            proptest::prop_assert_eq!(fast_tokens(&text), naive_tokens(&text));
+        }
+
         /// The same on ASCII text with a non-ASCII character here and there (read around in
         /// the windows that hold few): quotes and dashes between words, accents inside them
         /// or at their ends, a combining mark, a Han character, across window ends.
@@ -741,6 +778,22 @@ mod tests {
         for line in sample.lines() {
             let record = crate::io::parse_record(line.as_bytes(), &fields).expect("the sample parses");
             assert_eq!(fast_tokens(&record.text), naive_tokens(&record.text));
+        }
+    }
+
+    #[test]
+    fn unified_ideographs_are_told_by_two_bytes_and_are_single() {
+        for code in 0x0800..0x10000u32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let mut utf8 = [0u8; 4];
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            let expected = (0x4E00..=0x9FFF).contains(&code);
+            assert_eq!(is_unified_ideograph(bytes[0], bytes[1]), expected, "U+{code:04X}");
+            if expected {
+                assert!(matches!(classify_slow(c), CharClass::Single), "U+{code:04X}");
+            }
         }
     }
 
