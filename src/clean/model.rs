@@ -157,14 +157,21 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> [f32; FEATURES.len()] {
         b(l.ends_colon),
         (1.0 + l.page_tokens).ln(),
     ];
+    // Each group into its own stretch of the output (fixed lengths: no iterator chain).
     let mut out = [0.0; FEATURES.len()];
-    let values = own
-        .into_iter()
-        .chain(neighbour(&u.prev))
-        .chain(neighbour(&u.next))
-        .chain(layout);
-    for (o, v) in out.iter_mut().zip(values) {
-        *o = v as f32;
+    let (own_out, rest) = out.split_at_mut(OWN);
+    let (prev_out, rest) = rest.split_at_mut(NEIGHBOUR);
+    let (next_out, layout_out) = rest.split_at_mut(NEIGHBOUR);
+    let groups: [(&mut [f32], &[f64]); 4] = [
+        (own_out, &own),
+        (prev_out, &neighbour(&u.prev)),
+        (next_out, &neighbour(&u.next)),
+        (layout_out, &layout),
+    ];
+    for (to, from) in groups {
+        for (o, &v) in to.iter_mut().zip(from) {
+            *o = v as f32;
+        }
     }
     out
 }
