@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
 
-use super::block::{ends_like_sentence, Part, LONG_KEY_BYTES};
+use super::block::{ends_like_sentence, Part};
 use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
 use crate::shingle::{Fold, SHINGLE_SEED};
@@ -88,12 +88,10 @@ impl PageFacts {
             ..PageFacts::default()
         };
         for b in 0..analysis.blocks.len() {
-            let part = analysis.block(text, b);
-            let long = part.span.len() >= LONG_KEY_BYTES;
-            if part.range.is_empty() && !long {
+            let Some((hash, shape)) = analysis.site_keys(text, b) else {
                 continue;
-            }
-            let (hash, shape) = part.site_keys();
+            };
+            let part = analysis.block(text, b);
             facts.blocks.push(hash);
             facts.shapes.push(shape);
             if count_words && part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str()) {
