@@ -43,16 +43,27 @@ fn segment_into(text: &str, blocks: &mut Vec<Block>) {
     let mut start = 0;
     let mut blank_before = false;
     let ends = memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    // Whether a byte is one that `str::trim` keeps at an end: ASCII and not white space
+    // (tab to carriage return, vertical tab included, and space; a non-ASCII end is left to
+    // `trim`, which knows Unicode's spaces).
+    let solid = |b: u8| b.is_ascii() && !matches!(b, b' ' | 0x09..=0x0D);
     for end in ends {
         let line = &text[start..end];
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
+        let bytes = line.as_bytes();
+        let (lead, len) = match (bytes.first(), bytes.last()) {
+            // Most lines need no trimming; `trim` reads characters from both ends.
+            (Some(&first), Some(&last)) if solid(first) && solid(last) => (0, line.len()),
+            _ => {
+                let trimmed = line.trim();
+                (line.len() - line.trim_start().len(), trimmed.len())
+            }
+        };
+        if len == 0 {
             blank_before = !blocks.is_empty();
         } else {
-            let lead = line.len() - line.trim_start().len();
             let s = start + lead;
             blocks.push(Block {
-                span: s..s + trimmed.len(),
+                span: s..s + len,
                 blank_before,
             });
             blank_before = false;
@@ -621,6 +632,28 @@ fn separator_at(bytes: &[u8], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Blocks are the lines trimmed as `str::trim` trims them, whatever their ends.
+        #[test]
+        fn segments_are_trimmed_lines(text in "([a-z]{1,6}|[ \t\r\x0b\x0c]|\n|\u{a0}|\u{3000}|\u{85}|é|中){0,40}") {
+            let mut naive = Vec::new();
+            let mut blank_before = false;
+            let mut start = 0;
+            for line in text.split('\n') {
+                let trimmed = line.trim();
+                if trimmed.is_empty() {
+                    blank_before = !naive.is_empty();
+                } else {
+                    let s = start + (line.len() - line.trim_start().len());
+                    naive.push(Block { span: s..s + trimmed.len(), blank_before });
+                    blank_before = false;
+                }
+                start += line.len() + 1;
+            }
+            proptest::prop_assert_eq!(segment(&text), naive);
+        }
+    }
 
     #[test]
     fn lines_are_trimmed_spans_with_blank_line_marks() {
