@@ -768,6 +768,18 @@ mod tests {
                 .count() as u32;
             proptest::prop_assert_eq!(word_case(&s), (words, caps));
         }
+
+        /// The same on long lines, mostly ASCII: words and spaces across 64-byte windows, a
+        /// non-ASCII character now and then.
+        #[test]
+        fn word_case_agrees_on_long_lines(s in "([A-Za-z]{1,20}|[ \t\n]{1,3}|[a-z.,]{1,5}|[\u{a0}É中]){0,80}") {
+            let words = s.split_whitespace().count() as u32;
+            let caps = s
+                .split_whitespace()
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .count() as u32;
+            proptest::prop_assert_eq!(word_case(&s), (words, caps));
+        }
     }
 
     #[test]
