@@ -15,13 +15,38 @@ const MARKUP_WORDS: &[&str] = &[
     "html", "htm", "shtml", "php", "asp", "aspx", "jsp", "nbsp", "&nbsp;", "amp", "quot",
 ];
 
+/// Which bytes can start a markup word (`[0]`) and end one (`[1]`): a block whose ends are
+/// not among them has no markup at either end (most blocks: prose starts with a capital and
+/// ends with a stop), and its words are not looked for.
+const MARKUP_BYTES: [[bool; 256]; 2] = {
+    let mut t = [[false; 256]; 2];
+    let mut i = 0;
+    while i < MARKUP_WORDS.len() {
+        let w = MARKUP_WORDS[i].as_bytes();
+        t[0][w[0] as usize] = true;
+        t[1][w[w.len() - 1] as usize] = true;
+        i += 1;
+    }
+    // Tags, and `&amp;` ([`is_markup`]).
+    t[0][b'<' as usize] = true;
+    t[1][b'>' as usize] = true;
+    t[0][b'&' as usize] = true;
+    t[1][b';' as usize] = true;
+    t
+};
+
 /// Strip a markup word glued to the start or end of a block (`html On July 5, …`).
 pub(super) fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Vec<Removal>) {
     let block = &text[keep.clone()];
+    let may_be = |side: usize, b: Option<&u8>| b.is_some_and(|&b| MARKUP_BYTES[side][usize::from(b)]);
+    let starts = may_be(0, block.trim_start().as_bytes().first());
+    if !starts && !may_be(1, block.trim_end().as_bytes().last()) {
+        return;
+    }
     let Some(first) = first_word(block) else {
         return;
     };
-    let first_is_markup = is_markup(first);
+    let first_is_markup = starts && is_markup(first);
     if first_is_markup && block.split_whitespace().all(is_markup) {
         removed.push(Removal {
             span: keep.clone(),
@@ -43,6 +68,9 @@ pub(super) fn strip_markup(text: &str, keep: &mut Range<usize>, removed: &mut Ve
         }
     }
     let block = &text[keep.clone()];
+    if !may_be(1, block.trim_end().as_bytes().last()) {
+        return;
+    }
     if let Some(last) = last_word(block).filter(|w| is_markup(w)) {
         let before = block[..block.len() - last.len()].trim_end();
         if before.ends_with(['.', '!', '?', '"', '”']) {
@@ -90,6 +118,19 @@ fn last_word(block: &str) -> Option<&str> {
 
 fn is_markup(word: &str) -> bool {
     MARKUP_WORDS.contains(&word) || (word.starts_with('<') && word.ends_with('>')) || word == "&amp;"
+}
+
+#[cfg(test)]
+#[test]
+fn markup_words_start_and_end_with_markup_bytes() {
+    for word in MARKUP_WORDS.iter().copied().chain(["&amp;", "<p>", "</div>"]) {
+        let b = word.as_bytes();
+        assert!(is_markup(word), "{word}");
+        assert!(
+            MARKUP_BYTES[0][usize::from(b[0])] && MARKUP_BYTES[1][usize::from(b[b.len() - 1])],
+            "{word}"
+        );
+    }
 }
 
 /// Strip affixes the site's pages carry (` - DayDayNews`), leaving the rest of the block.
