@@ -438,10 +438,16 @@ impl<'a> Part<'a> {
     /// multiply chains run side by side.
     pub(crate) fn keys(&self) -> (u64, u64) {
         let meta = &self.tokens.meta[self.range.clone()];
+        self.keys_given(meta.iter().any(|m| m.kind == TokenKind::WordWithDigit))
+    }
+
+    /// [`Part::keys`], told whether a token of the part holds a digit.
+    fn keys_given(&self, digits: bool) -> (u64, u64) {
+        let meta = &self.tokens.meta[self.range.clone()];
         if meta.is_empty() {
             return (0, 0);
         }
-        if meta.iter().all(|m| m.kind != TokenKind::WordWithDigit) {
+        if !digits {
             // Without a digit, every token is its own shape: one fold gives both keys.
             let key = self.hash();
             return (key, key);
@@ -502,7 +508,7 @@ impl<'a> Part<'a> {
                 let hash = self.hash();
                 (hash, hash)
             }
-            false => self.keys(),
+            false => self.keys_given(digit_tokens > 0),
         };
         BlockFacts {
             hash,
@@ -570,6 +576,10 @@ pub(crate) fn may_hold_marks(bytes: &[u8]) -> bool {
 
 /// Does `block` end like a sentence? Closing quotes and brackets after the mark are allowed.
 pub fn ends_like_sentence(block: &str) -> bool {
+    // Most blocks that do not end like a sentence end in a letter or a digit.
+    if block.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     let closing = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）');
     let rest = block.trim_end().trim_end_matches(closing);
     rest.ends_with(['.', '!', '?', '…', '。', '！', '？', '．'])
