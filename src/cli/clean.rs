@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rayon::prelude::*;
 use reprint::clean::{Cleaned, Cleaner, Profiles, Reason, Scratch};
-use reprint::io::{extend_record_with, json, Output};
+use reprint::io::{json, Output};
 use reprint::Error;
 
 use super::args::{CleanRun, OnError};
@@ -102,15 +102,15 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
                     .map_init(
                         || (Scratch::default(), String::new()),
                         |(scratch, text), (record, index)| {
-                            let record = record?;
-                            let text = record.text_in(text);
-                            let record = &record.record;
+                            let lazy = record?;
+                            let text = lazy.text_in(text);
+                            let record = &lazy.record;
                             let site = site_of(record, fields);
                             let site = site.as_deref().or_else(|| profiles.inferred_site(index));
                             let cleaned = cleaner.clean_with(&page_of(record, text, site), scratch);
                             let members = cleaned.body.len() + 64 * (cleaned.removed.len() + 1);
                             let mut written = Vec::with_capacity(record.line.len() + members + 2);
-                            extend_record_with(record.line, &WRITTEN, &mut written, |out| members_into(&cleaned, out))?;
+                            lazy.extend_with(&WRITTEN, &mut written, |out| members_into(&cleaned, out))?;
                             written.push(b'\n');
                             Ok((written, Stats::of(text, &cleaned)))
                         },

@@ -65,7 +65,9 @@ pub struct Record<'a> {
 
 /// Parse one line (without its line ending) into a [`Record`].
 pub fn parse_record<'a>(line: &'a [u8], fields: &FieldNames) -> Result<Record<'a>, RecordError> {
-    let LazyRecord { mut record, raw_text } = parse_record_lazy(line, fields)?;
+    let LazyRecord {
+        mut record, raw_text, ..
+    } = parse_record_lazy(line, fields)?;
     // The escapes were checked by the parse.
     record.text = unescape(raw_text).expect("the text's escapes are checked");
     Ok(record)
@@ -79,7 +81,15 @@ pub struct LazyRecord<'a> {
     pub record: Record<'a>,
     /// The text as its raw JSON string, quotes included (checked by the JSON reader).
     raw_text: &'a str,
+    /// The line's first [`KEPT_MEMBERS`] members as raw (key, value), in order, so that the
+    /// record is written back without reading its line again ([`LazyRecord::extend_with`]).
+    members: [(&'a str, &'a str); KEPT_MEMBERS],
+    /// How many members the line has (more than [`KEPT_MEMBERS`]: the list is not whole).
+    member_count: usize,
 }
+
+/// Members of a line a [`LazyRecord`] keeps (records have a handful).
+const KEPT_MEMBERS: usize = 8;
 
 impl<'a> LazyRecord<'a> {
     /// The text: borrowed from the line when it holds no escape, else unescaped into `buf`.
@@ -93,6 +103,27 @@ impl<'a> LazyRecord<'a> {
             false => &self.raw_text[1..self.raw_text.len() - 1],
         }
     }
+
+    /// [`extend_record_with`] of the record's line, from the members its parse kept (the
+    /// line is read again only when it has more than those).
+    pub fn extend_with(
+        &self,
+        replace: &[&str],
+        out: &mut Vec<u8>,
+        extra: impl FnOnce(&mut Vec<u8>),
+    ) -> Result<(), RecordError> {
+        if self.member_count > KEPT_MEMBERS {
+            return extend_record_with(self.record.line, replace, out, extra);
+        }
+        out.push(b'{');
+        let mut first = true;
+        for &(key, value) in &self.members[..self.member_count] {
+            // The parse unescaped every key already.
+            write_member(key, value, replace, &mut first, out).map_err(json_error)?;
+        }
+        finish_members(first, out, extra);
+        Ok(())
+    }
 }
 
 /// Parse one line into a [`LazyRecord`]: the same checks as [`parse_record`], the text's
@@ -105,10 +136,15 @@ pub fn parse_record_lazy<'a>(line: &'a [u8], fields: &FieldNames) -> Result<Lazy
         ..Record::default()
     };
     let mut text: Option<&'a str> = None;
+    let (mut members, mut member_count) = ([("", ""); KEPT_MEMBERS], 0);
     // The first member that cannot be read (reported once the line is known to be JSON).
     let mut failed = None;
     // A repeated member: the last one counts, as for any JSON reader.
     let mut member = |key: &'a str, value: &'a str| -> Result<(), RecordError> {
+        if let Some(kept) = members.get_mut(member_count) {
+            *kept = (key, value);
+        }
+        member_count += 1;
         let key = unescape(key).map_err(json_error)?;
         if *key == *f.text {
             text = Some(value);
@@ -138,7 +174,12 @@ pub fn parse_record_lazy<'a>(line: &'a [u8], fields: &FieldNames) -> Result<Lazy
         None => Err(RecordError::MissingField(f.text.clone())),
         Some(raw) if raw.starts_with('"') => {
             check_surrogates(raw).map_err(json_error)?;
-            Ok(LazyRecord { record, raw_text: raw })
+            Ok(LazyRecord {
+                record,
+                raw_text: raw,
+                members,
+                member_count,
+            })
         }
         Some(raw) => Err(RecordError::WrongType {
             field: f.text.clone(),
@@ -299,35 +340,48 @@ pub fn extend_record_with(
     // The first key that cannot be read (reported once the line is known to be JSON).
     let mut failed = None;
     for_each_member(line, |key, value| {
-        if failed.is_some() {
-            return;
+        if failed.is_none() {
+            failed = write_member(key, value, replace, &mut first, out).err().map(json_error);
         }
-        let name = match unescape(key) {
-            Ok(name) => name,
-            Err(e) => {
-                failed = Some(json_error(e));
-                return;
-            }
-        };
-        if replace.contains(&&*name) {
-            return;
-        }
-        if !first {
-            out.push(b',');
-        }
-        first = false;
-        match &name {
-            // A key without escapes is already written as JSON writes it.
-            Cow::Borrowed(_) => out.extend_from_slice(key.as_bytes()),
-            Cow::Owned(name) => json::write_str(out, name),
-        }
-        out.push(b':');
-        out.extend_from_slice(value.as_bytes());
     })
     .map_err(RecordError::Json)?;
     if let Some(e) = failed {
         return Err(e);
     }
+    finish_members(first, out, extra);
+    Ok(())
+}
+
+/// Write the member `"key":value` of a record being written back (after a comma unless it is
+/// the `first`), unless its key is one of `replace`.
+fn write_member(
+    key: &str,
+    value: &str,
+    replace: &[&str],
+    first: &mut bool,
+    out: &mut Vec<u8>,
+) -> Result<(), &'static str> {
+    let name = unescape(key)?;
+    if replace.contains(&&*name) {
+        return Ok(());
+    }
+    if !*first {
+        out.push(b',');
+    }
+    *first = false;
+    match &name {
+        // A key without escapes is already written as JSON writes it.
+        Cow::Borrowed(_) => out.extend_from_slice(key.as_bytes()),
+        Cow::Owned(name) => json::write_str(out, name),
+    }
+    out.push(b':');
+    out.extend_from_slice(value.as_bytes());
+    Ok(())
+}
+
+/// The new members `extra` writes, after a comma when members were kept (`first` is false),
+/// and the closing brace.
+fn finish_members(first: bool, out: &mut Vec<u8>, extra: impl FnOnce(&mut Vec<u8>)) {
     let before = out.len();
     if !first {
         out.push(b',');
@@ -338,7 +392,6 @@ pub fn extend_record_with(
         out.truncate(before);
     }
     out.push(b'}');
-    Ok(())
 }
 
 /// The host of `url` (`https://www.example.com:8080/a` → `www.example.com`), lowercased
@@ -438,6 +491,27 @@ mod tests {
             want.insert("z".into(), 0.into());
             let got: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out).unwrap();
             proptest::prop_assert_eq!(got, want);
+        }
+
+        /// A parsed record is written back byte for byte as its line is, from the members its
+        /// parse kept or, past those, from its line: whitespace, repeated and escaped keys,
+        /// and one member more than are kept.
+        #[test]
+        fn a_parsed_record_is_written_back_as_its_line_is(
+            members in proptest::collection::vec(("[a-c]{1,2}|b\\u006fdy|text", r#"-?[0-9]{1,3}|null|"[a-z\"{}]{0,6}"|\[[0-9,"\]]{0,6}\]"#), 0..=KEPT_MEMBERS + 1),
+            space in "[ \t]{0,2}",
+        ) {
+            let mut body: Vec<String> = members.iter().map(|(k, v)| format!("{space}\"{k}\"{space}:{space}{v}")).collect();
+            body.push(r#""text":"a\nb""#.to_owned());
+            let line = format!("{{{}{space}}}", body.join(","));
+            let Ok(record) = parse_record_lazy(line.as_bytes(), &FieldNames::default()) else {
+                return Ok(());
+            };
+            let extra = |out: &mut Vec<u8>| out.extend_from_slice(br#""body":"x""#);
+            let (mut ours, mut again) = (Vec::new(), Vec::new());
+            record.extend_with(&["body", "c"], &mut ours, extra).unwrap();
+            extend_record_with(&line, &["body", "c"], &mut again, extra).unwrap();
+            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(again).unwrap());
         }
     }
 
