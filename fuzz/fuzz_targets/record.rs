@@ -1,5 +1,6 @@
-//! Arbitrary bytes as one JSONL line: `io::parse_record`, `io::extend_record` and the line
-//! splitting of `io::Lines` (plain, and behind `io::decode`'s sniffing of gzip and zstd).
+//! Arbitrary bytes as one JSONL line: `io::parse_record`, `io::extend_record` (and
+//! `LazyRecord::extend_with`) and the line splitting of `io::Lines` (plain, and behind
+//! `io::decode`'s sniffing of gzip and zstd).
 //!
 //! Checked against serde_json as the naive twin:
 //! - a line `parse_record` accepts is one JSON object; its text, id, title, url and date
@@ -7,6 +8,7 @@
 //! - a JSON object whose `text` is a string is accepted by `parse_record`;
 //! - `extend_record` of an accepted line succeeds, and its output is one JSON object holding
 //!   every member of the line not replaced, in order and byte for byte, then `"body":"x"`;
+//!   `LazyRecord::extend_with` (from the members the parse kept) writes the same bytes;
 //! - `Lines` yields the input split after each `\n`, numbered from 1, with the BOM of the
 //!   first line and each line's `\n` and then `\r` taken off the content.
 #![no_main]
@@ -16,7 +18,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use reprint::io::{decode, extend_record, extend_record_str, parse_record, FieldNames, Lines};
+use reprint::io::{decode, extend_record, extend_record_str, parse_record, parse_record_lazy, FieldNames, Lines};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -124,6 +126,13 @@ fn record(data: &[u8]) {
     let mut again = Vec::new();
     extend_record_str(record.line, REPLACE, EXTRA.as_bytes(), &mut again).expect("the same line");
     assert_eq!(again, out);
+
+    // Written back from the members the lazy parse kept: the same bytes.
+    let lazy = parse_record_lazy(data, &fields).expect("parse_record accepted the line");
+    let mut kept = Vec::new();
+    lazy.extend_with(REPLACE, &mut kept, |o| o.extend_from_slice(EXTRA.as_bytes()))
+        .expect("the same line");
+    assert_eq!(kept, out, "extend_with of {line:?}");
 }
 
 /// Lines as `Lines` promises them: `(number, content, raw)`.
