@@ -373,5 +373,16 @@ proptest::proptest! {
         let mut of_body = Vec::new();
         reprint::text::token_hashes_into(&cleaned.body, &mut Vec::new(), &mut of_body);
         proptest::prop_assert_eq!(from_page, of_body);
+        // One scratch and one result, cleaning another page first and this one after it:
+        // nothing of the first is left in the second.
+        let (mut scratch, mut reused) = (Scratch::default(), Cleaned::default());
+        let other = Page {
+            text: "html Other page - Site\n\nHome | News | Sport\nA sentence of the other page, long enough.",
+            title: Some("Other page"),
+            site: None,
+        };
+        Cleaner::new(&profiles).clean_into(&other, &mut scratch, &mut reused);
+        Cleaner::new(&profiles).clean_into(&page, &mut scratch, &mut reused);
+        proptest::prop_assert_eq!(&reused, &cleaned);
     }
 }

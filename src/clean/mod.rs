@@ -221,10 +221,9 @@ impl<'p> Cleaner<'p> {
     /// Every step before chrome: blocks, markup and affixes, headline, boilerplate, repeats.
     /// Leaves the page's blocks and slots in `scratch`; returns the title and the removals
     /// so far.
-    fn prepare(&self, page: &Page<'_>, scratch: &mut Scratch) -> (Option<String>, Vec<Removal>) {
+    fn prepare(&self, page: &Page<'_>, scratch: &mut Scratch, removed: &mut Vec<Removal>) -> Option<String> {
         let text = page.text;
         let site = page.site.and_then(|s| self.profiles.site(s));
-        let mut removed = Vec::new();
         let Scratch {
             page: analysis,
             slots,
@@ -238,10 +237,10 @@ impl<'p> Cleaner<'p> {
             let block = analysis.block(text, b);
             let whole = block.facts();
             let mut keep = block.span.clone();
-            strip_markup(text, &mut keep, &mut removed);
+            strip_markup(text, &mut keep, removed);
             let mut part = block.narrow(keep);
             if let Some(site) = site {
-                part = strip_learned_affixes(part, site, &mut removed);
+                part = strip_learned_affixes(part, site, removed);
             }
             let facts = match part.span == block.span {
                 true => whole.clone(),
@@ -278,14 +277,14 @@ impl<'p> Cleaner<'p> {
                 slot.shape_pages = site.shape_pages(slot.site_keys.1);
             }
         }
-        let title = self.headline(page, analysis, slots, site, head, &mut removed);
+        let title = self.headline(page, analysis, slots, site, head, removed);
         for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site) {
                 slot.fate = Some(Reason::SiteBoilerplate);
             }
         }
         mark_in_page_repeats(slots, repeats);
-        (title, removed)
+        title
     }
 
     /// Clean one page.
@@ -296,8 +295,26 @@ impl<'p> Cleaner<'p> {
     /// Clean one page with the caller's buffers (the same result as [`Cleaner::clean`],
     /// with fewer allocations when one `Scratch` serves many pages).
     pub fn clean_with(&self, page: &Page<'_>, scratch: &mut Scratch) -> Cleaned {
+        let mut cleaned = Cleaned::default();
+        self.clean_into(page, scratch, &mut cleaned);
+        cleaned
+    }
+
+    /// [`Cleaner::clean_with`] into `out`, replacing what it held and reusing its buffers (the
+    /// same result, without allocating a page's body and lists anew when one `Cleaned`
+    /// serves many pages).
+    pub fn clean_into(&self, page: &Page<'_>, scratch: &mut Scratch, out: &mut Cleaned) {
         let text = page.text;
-        let (title, mut removed) = self.prepare(page, scratch);
+        let Cleaned {
+            body,
+            title,
+            removed,
+            kept,
+        } = out;
+        removed.clear();
+        kept.clear();
+        body.clear();
+        *title = self.prepare(page, scratch, removed);
         let site = page.site.and_then(|s| self.profiles.site(s));
         let Scratch {
             page: analysis,
@@ -308,8 +325,7 @@ impl<'p> Cleaner<'p> {
         let blocks = &analysis.blocks;
         self.mark_chrome(text, analysis, slots, site, units);
 
-        let mut kept = Vec::new();
-        let mut body = String::with_capacity(text.len());
+        body.reserve(text.len());
         let mut prev_block: Option<usize> = None;
         for (i, slot) in slots.iter().enumerate() {
             if let Some(reason) = slot.fate {
@@ -332,12 +348,6 @@ impl<'p> Cleaner<'p> {
         }
         removed.retain(|r| !r.span.is_empty());
         removed.sort_by_key(|r| (r.span.start, r.span.end));
-        Cleaned {
-            body,
-            title,
-            removed,
-            kept,
-        }
     }
 
     /// [`Cleaner::clean_with`], and the token hashes of the body into `tokens`, as
@@ -345,7 +355,22 @@ impl<'p> Cleaner<'p> {
     /// so a body about to be signed is not tokenized again (the kept spans are cut at
     /// whitespace, and no token crosses a line; were a token cut, the body is tokenized).
     pub fn clean_for_signing(&self, page: &Page<'_>, scratch: &mut Scratch, tokens: &mut Vec<u64>) -> Cleaned {
-        let cleaned = self.clean_with(page, scratch);
+        let mut cleaned = Cleaned::default();
+        self.clean_for_signing_into(page, scratch, tokens, &mut cleaned);
+        cleaned
+    }
+
+    /// [`Cleaner::clean_for_signing`] into `out`, whose buffers are reused as
+    /// [`Cleaner::clean_into`] reuses them.
+    pub fn clean_for_signing_into(
+        &self,
+        page: &Page<'_>,
+        scratch: &mut Scratch,
+        tokens: &mut Vec<u64>,
+        out: &mut Cleaned,
+    ) {
+        self.clean_into(page, scratch, out);
+        let cleaned = &*out;
         tokens.clear();
         let t = &scratch.page.tokens;
         for span in &cleaned.kept {
@@ -358,7 +383,6 @@ impl<'p> Cleaner<'p> {
             }
             tokens.extend_from_slice(&t.hash[lo..hi]);
         }
-        cleaned
     }
 
     /// Other learned pages of the site that hold this block.

@@ -39,7 +39,7 @@ impl Cleaner<'_> {
     /// (`bench/clean/train_blocks.py`). Also returns the title.
     pub fn trace(&self, page: &Page<'_>) -> (Option<String>, Vec<UnitTrace>) {
         let mut scratch = Scratch::default();
-        let (title, _) = self.prepare(page, &mut scratch);
+        let title = self.prepare(page, &mut scratch, &mut Vec::new());
         let site = page.site.and_then(|s| self.profiles.site(s));
         let Scratch {
             page: analysis,

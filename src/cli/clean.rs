@@ -100,19 +100,19 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
                 let done: Vec<Result<(Vec<u8>, Stats), reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
                     .into_par_iter()
                     .map_init(
-                        || (Scratch::default(), String::new()),
-                        |(scratch, text), (record, index)| {
+                        || (Scratch::default(), String::new(), Cleaned::default()),
+                        |(scratch, text, cleaned), (record, index)| {
                             let lazy = record?;
                             let text = lazy.text_in(text);
                             let record = &lazy.record;
                             let site = site_of(record, fields);
                             let site = site.as_deref().or_else(|| profiles.inferred_site(index));
-                            let cleaned = cleaner.clean_with(&page_of(record, text, site), scratch);
+                            cleaner.clean_into(&page_of(record, text, site), scratch, cleaned);
                             let members = cleaned.body.len() + 64 * (cleaned.removed.len() + 1);
                             let mut written = Vec::with_capacity(record.line.len() + members + 2);
-                            lazy.extend_with(&WRITTEN, &mut written, |out| members_into(&cleaned, out))?;
+                            lazy.extend_with(&WRITTEN, &mut written, |out| members_into(cleaned, out))?;
                             written.push(b'\n');
-                            Ok((written, Stats::of(text, &cleaned)))
+                            Ok((written, Stats::of(text, cleaned)))
                         },
                     )
                     .collect();

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::clean::{Cleaner, Page, Profiles, Scratch};
+use reprint::clean::{Cleaned, Cleaner, Page, Profiles, Scratch};
 use reprint::date::parse_date;
 use reprint::io::{parse_record_lazy, FieldNames, LazyRecord, MappedFile, Source};
 use reprint::{Error, MinHasher, Scratch as MinScratch, SignatureTable, Survivor};
@@ -157,8 +157,16 @@ fn sign_batch(
                 .collect();
             scan.table.sign_some_with(
                 &items,
-                || (MinScratch::new(), Scratch::default(), String::new(), Vec::new()),
-                |item, (scratch, clean, text, tokens), out| {
+                || {
+                    (
+                        MinScratch::new(),
+                        Scratch::default(),
+                        String::new(),
+                        Vec::new(),
+                        Cleaned::default(),
+                    )
+                },
+                |item, (scratch, clean, text, tokens, cleaned), out| {
                     let (index, r) = item.as_ref().map_err(Clone::clone)?;
                     let text = r.text_in(text);
                     let record = &r.record;
@@ -170,7 +178,8 @@ fn sign_batch(
                         title: record.title.as_deref(),
                         site,
                     };
-                    let body = cleaner.clean_for_signing(&page, clean, tokens).body;
+                    cleaner.clean_for_signing_into(&page, clean, tokens, cleaned);
+                    let body = &cleaned.body;
                     // A page with nothing left is still a document: sign its text.
                     if body.is_empty() {
                         let shingles = hasher.signature_into(text, scratch, out);
