@@ -516,7 +516,7 @@ impl<'a> Part<'a> {
             tokens: meta.len() as u32,
             digit_tokens,
             cjk_tokens,
-            chars: s.chars().count() as u32,
+            chars: crate::text::char_count(s) as u32,
             sentence_end: ends_like_sentence(s),
             separators: self.menus.unwrap_or_else(|| count_separators(s)),
         }

@@ -62,7 +62,7 @@ impl<V: Copy + Default> TokenTable<V> {
     }
 
     /// The value of `k`, inserted as `V::default()` when absent.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn entry(&mut self, k: u64) -> &mut V {
         let k = Self::key(k);
         let mut i = self.find(k);

@@ -12,7 +12,7 @@
 //! people and tests; both paths agree by construction (a property test checks it).
 
 mod scan;
-pub(crate) use scan::marks_and_spaces;
+pub(crate) use scan::{char_count, marks_and_spaces};
 
 use std::ops::Range;
 
@@ -356,6 +356,25 @@ pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenS
 /// around them; one with more (Chinese, Cyrillic, …) is read a character at a time.
 const SPARSE_HIGH_BYTES: u32 = 8;
 
+/// For a token of `n` bytes (at most 16), the masks that keep its bytes of the two words
+/// loaded from its start (bytes 0-7, 8-15).
+const KEEP_BYTES: [(u64, u64); 17] = {
+    const fn keep(k: usize) -> u64 {
+        if k >= 8 {
+            u64::MAX
+        } else {
+            (1u64 << (8 * k)) - 1
+        }
+    }
+    let mut masks = [(0, 0); 17];
+    let mut n = 0;
+    while n <= 16 {
+        masks[n] = (keep(n), keep(n.saturating_sub(8)));
+        n += 1;
+    }
+    masks
+};
+
 /// Emit the ASCII words of the window at `i` that start at the bits of `starts`: `word` marks
 /// the window's word bytes, every one of these words ends inside the window, and `digit` its
 /// digits.
@@ -382,10 +401,9 @@ fn ascii_words(bytes: &[u8], i: usize, word: u64, mut starts: u64, digit: u64, e
         let token = &lowered[at..at + n];
         let hash = if n <= 16 {
             // Both words from the lowered window, masked to the token.
-            let keep = |k: usize| if k >= 8 { u64::MAX } else { (1u64 << (8 * k)) - 1 };
-            let lo = u64::from_le_bytes(lowered[at..at + 8].try_into().expect("8 bytes")) & keep(n);
-            let hi =
-                u64::from_le_bytes(lowered[at + 8..at + 16].try_into().expect("8 bytes")) & keep(n.saturating_sub(8));
+            let (keep_lo, keep_hi) = KEEP_BYTES[n];
+            let lo = u64::from_le_bytes(lowered[at..at + 8].try_into().expect("8 bytes")) & keep_lo;
+            let hi = u64::from_le_bytes(lowered[at + 8..at + 16].try_into().expect("8 bytes")) & keep_hi;
             hash_words(lo, hi, n)
         } else {
             long_token_hash(token)

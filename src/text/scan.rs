@@ -113,6 +113,21 @@ pub(crate) fn marks_and_spaces(bytes: &[u8], base: usize) -> (u64, u64) {
     }
 }
 
+/// The characters of `text` (as `text.chars().count()`): its bytes less its UTF-8
+/// continuation bytes, counted 16 bytes at a time.
+#[inline]
+pub(crate) fn char_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        bytes.len() - sse2::continuation_bytes(bytes)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        bytes.len() - portable::continuation_bytes(bytes)
+    }
+}
+
 /// The first bytes of separator marks ([`marks_and_spaces`]).
 const MARK_BYTES: [u8; 8] = [b'-', b'|', b'/', b'_', b':', b'>', 0xC2, 0xE2];
 
@@ -211,6 +226,10 @@ impl<'a> Window<'a> {
 pub(super) mod portable {
     use super::Masks;
 
+    pub(in crate::text) fn continuation_bytes(bytes: &[u8]) -> usize {
+        bytes.iter().filter(|&&b| (0x80..0xC0).contains(&b)).count()
+    }
+
     pub(in crate::text) fn equal_to_any(chunk: &[u8; 64], values: [u8; 4]) -> u64 {
         chunk
             .iter()
@@ -261,8 +280,9 @@ pub(super) mod portable {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_storeu_si128,
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_cvtsi128_si64, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_sad_epu8, _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128,
+        _mm_sub_epi8, _mm_unpackhi_epi64,
     };
 
     use super::Masks;
@@ -278,6 +298,31 @@ mod sse2 {
                 _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
             )
         }
+    }
+
+    /// Bytes 0x80 to 0xBF (UTF-8 continuation bytes) of `bytes`: per lane counts of up to
+    /// 255 blocks of 16, then summed.
+    #[inline]
+    pub(super) fn continuation_bytes(bytes: &[u8]) -> usize {
+        let mut total = 0;
+        let mut rest = bytes;
+        while rest.len() >= 16 {
+            let steps = (rest.len() / 16).min(255);
+            // SAFETY: each load reads 16 bytes of `rest` (`steps` blocks of 16 fit in it).
+            let lanes = unsafe {
+                let mut counts = _mm_setzero_si128();
+                for k in 0..steps {
+                    let v = _mm_loadu_si128(rest.as_ptr().add(16 * k).cast::<__m128i>());
+                    // As `i8`, continuation bytes are -128 to -65: below -64. A match is -1.
+                    counts = _mm_sub_epi8(counts, _mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+                }
+                let sums = _mm_sad_epu8(counts, _mm_setzero_si128());
+                _mm_cvtsi128_si64(sums) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sums, sums))
+            };
+            total += lanes as usize;
+            rest = &rest[16 * steps..];
+        }
+        total + super::portable::continuation_bytes(rest)
     }
 
     /// The masks; `space` only when `SPACE` (else 0).
@@ -417,6 +462,27 @@ mod sse2 {
                 super::lowered(chunk, &mut vector);
                 portable::lowered(chunk, &mut naive);
                 prop_assert_eq!(&vector[..64], &naive[..64]);
+            }
+
+            /// Characters counted from continuation bytes are those `chars` finds, for texts
+            /// long enough for the 255-block flush (4,080 bytes) and short ones.
+            #[test]
+            fn char_count_agrees_with_chars(text in "([a-z ]{1,40}|é|中文|😀|\\PC){0,400}", repeat in 1usize..30) {
+                let text = text.repeat(repeat);
+                prop_assert_eq!(super::continuation_bytes(text.as_bytes()), portable::continuation_bytes(text.as_bytes()));
+                prop_assert_eq!(crate::text::char_count(&text), text.chars().count());
+            }
+        }
+
+        /// A lane that sees a continuation byte in every block of 16 (four-byte characters)
+        /// holds at most 255 before its count is summed.
+        #[test]
+        fn char_count_flushes_full_lanes() {
+            for n in [1020, 1023, 1024, 1025, 3000] {
+                let text = "😀".repeat(n);
+                assert_eq!(crate::text::char_count(&text), n);
+                let mixed = format!("a{}", "😀中".repeat(n));
+                assert_eq!(crate::text::char_count(&mixed), 2 * n + 1);
             }
         }
     }
