@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Write;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -38,6 +38,14 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Let the pages of the batch's lines go from resident memory, when they are lent from
+    /// a mapped input ([`MappedFile::release`]).
+    fn release(&self) {
+        if let (Some(map), Some((_, first)), Some((_, last))) = (&self.map, self.lines.first(), self.lines.last()) {
+            map.release(first.start..last.end);
+        }
+    }
+
     /// The content of line `i` of the batch (without its line ending).
     pub fn line(&self, i: usize) -> &[u8] {
         let range = self.lines[i].1.clone();
@@ -156,12 +164,13 @@ pub fn for_each_batch(
                 Event::Failed(_) => {}
                 Event::Batch(batch) => {
                     each(&batch, reporter)?;
-                    if let (Some(map), Some((_, first)), Some((_, last))) =
-                        (&batch.map, batch.lines.first(), batch.lines.last())
+                    // The reader lets the batch's pages go when it takes the batch back to
+                    // fill, off this thread's path from one batch to the next; a batch it will
+                    // not take back (its queue is full, or it is done) lets them go here.
+                    if let Err(TrySendError::Full(batch) | TrySendError::Disconnected(batch)) = free_tx.try_send(batch)
                     {
-                        map.release(first.start..last.end);
+                        batch.release();
                     }
-                    let _ = free_tx.try_send(batch);
                 }
             }
             reporter.tick(read_bytes.load(Ordering::Relaxed));
@@ -210,6 +219,7 @@ fn batch_lines(
     let map = lines.map().cloned();
     let fresh = || match free.try_recv() {
         Ok(mut batch) => {
+            batch.release();
             batch.source = source;
             batch.data.clear();
             batch.map.clone_from(&map);
