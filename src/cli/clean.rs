@@ -197,28 +197,20 @@ fn run_in_pool(run: &CleanRun) -> anyhow::Result<Outcome> {
 fn write_all(mut out: Output, batches: Receiver<Vec<Vec<u8>>>) -> Result<(Output, bool), Error> {
     let mut closed = false;
     for batch in batches {
-        if closed {
-            continue;
-        }
-        // The records go to the output uncopied, in vectored writes of up to
-        // `WRITE_SLICES` records.
-        let mut slices: Vec<io::IoSlice<'_>> = batch.iter().map(|line| io::IoSlice::new(line)).collect();
-        for gathered in slices.chunks_mut(WRITE_SLICES) {
-            if let Err(e) = out.write_all_gathered(gathered) {
+        for line in &batch {
+            if closed {
+                break;
+            }
+            if let Err(e) = out.write_all(line) {
                 if e.kind() != io::ErrorKind::BrokenPipe {
                     return Err(Error::io(out.path(), e));
                 }
                 closed = true;
-                break;
             }
         }
     }
     Ok((out, closed))
 }
-
-/// Records a vectored write of the output gathers (at most what one `writev` takes on
-/// Linux, `IOV_MAX`).
-const WRITE_SLICES: usize = 1024;
 
 /// What one cleaned page adds to the run's tally.
 struct Stats {

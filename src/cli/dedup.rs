@@ -224,7 +224,7 @@ fn write_mapped(
     let mut run = 0..0;
     // Hand the gathered runs to the file, then drop the pages written from residence.
     let mut write = |gathered: &mut Vec<io::IoSlice<'_>>, end: usize, out: &mut Output| -> io::Result<()> {
-        out.write_all_gathered(gathered)?;
+        reprint::io::write_all_vectored(out, gathered)?;
         gathered.clear();
         if end >= released + (8 << 20) {
             map.release(0..end);

@@ -97,23 +97,6 @@ impl Output {
         }
     }
 
-    /// Write all of `bufs` in vectored writes. A file or special file gets them straight,
-    /// uncopied (its buffer is flushed first): a `BufWriter` would copy every slice shorter
-    /// than its buffer, and a record is.
-    pub fn write_all_gathered(&mut self, bufs: &mut [io::IoSlice<'_>]) -> io::Result<()> {
-        match self {
-            Output::Stdout(w) => write_all_vectored(w, bufs),
-            Output::File { file, .. } => {
-                file.flush()?;
-                write_all_vectored(file.get_mut(), bufs)
-            }
-            Output::Special { file, .. } => {
-                file.flush()?;
-                write_all_vectored(file.get_mut(), bufs)
-            }
-        }
-    }
-
     /// Flush, and for a file, rename it over its target.
     pub fn commit(self) -> Result<()> {
         match self {
@@ -235,8 +218,7 @@ impl Write for Writeback {
 }
 
 /// Write all of `bufs` to `out` with as few vectored writes as it takes (a `BufWriter`
-/// passes slices as large as its buffer straight to the file, uncopied, and copies shorter
-/// ones: [`Output::write_all_gathered`] does not). `bufs` is consumed.
+/// passes slices as large as its buffer straight to the file, uncopied). `bufs` is consumed.
 pub fn write_all_vectored(out: &mut impl Write, mut bufs: &mut [io::IoSlice<'_>]) -> io::Result<()> {
     io::IoSlice::advance_slices(&mut bufs, 0);
     while !bufs.is_empty() {
