@@ -281,3 +281,51 @@ fn batch_lines(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A mapped input is read with only a few batches of its pages resident at a time: the
+    /// pages of finished batches are let go (by the reader, as it takes the batches back),
+    /// so a run's resident memory does not grow with the input.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn finished_batches_leave_resident_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input.jsonl");
+        let line = format!("{{\"text\":\"{}\"}}\n", "x".repeat(1000));
+        // 24 batches' worth.
+        let lines = 24 * BATCH_BYTES / line.len();
+        std::fs::write(&path, line.repeat(lines)).unwrap();
+        let sources = [Source::File(path)];
+        let mut reporter = Reporter::new(false, false, None);
+        let (mut batches, mut seen, mut most) = (0, 0, 0);
+        for_each_batch(
+            &sources,
+            Pass::First,
+            Stdin::None,
+            &Arc::default(),
+            &mut reporter,
+            |batch, _| {
+                let map = batch.map.as_ref().expect("a plain file is mapped");
+                // Every byte of the batch is read, as a pass reads it.
+                seen += (0..batch.lines.len()).map(|i| batch.line(i).len()).sum::<usize>();
+                most = most.max(map.resident_bytes().expect("Linux tells"));
+                batches += 1;
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, lines * (line.len() - 1));
+        assert!(batches >= 24, "{batches} batches");
+        // In flight at most: the batch worked on, two queued, one being filled and the four
+        // coming back to the reader.
+        assert!(
+            most <= (8 * BATCH_BYTES + (1 << 20)) as u64,
+            "{} MB of a {} MB input resident",
+            most >> 20,
+            (lines * line.len()) >> 20
+        );
+    }
+}

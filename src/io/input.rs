@@ -182,6 +182,39 @@ impl MappedFile {
     }
 }
 
+impl MappedFile {
+    /// The bytes of the map resident in this process's memory, where the system tells
+    /// (Linux: the mapping's `Rss` in `/proc/self/smaps`); `None` elsewhere. For diagnostics
+    /// and tests: it reads and parses a file of the process's mappings.
+    pub fn resident_bytes(&self) -> Option<u64> {
+        #[cfg(target_os = "linux")]
+        {
+            let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
+            let at = self.0.as_ptr() as usize;
+            let mut inside = false;
+            for line in smaps.lines() {
+                // A mapping's first line starts with its address range (hex digits, lower
+                // case); its fields start with a capital.
+                let range = line.split_whitespace().next().and_then(|r| r.split_once('-'));
+                match range.filter(|_| !line.starts_with(|c: char| c.is_ascii_uppercase())) {
+                    Some((lo, hi)) => {
+                        let (lo, hi) = (usize::from_str_radix(lo, 16).ok()?, usize::from_str_radix(hi, 16).ok()?);
+                        inside = (lo..hi).contains(&at);
+                    }
+                    None if inside && line.starts_with("Rss:") => {
+                        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                        return Some(kb << 10);
+                    }
+                    None => {}
+                }
+            }
+            None
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+}
+
 impl std::fmt::Debug for MappedFile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "MappedFile({} bytes)", self.0.len())
@@ -477,5 +510,32 @@ mod tests {
         assert_eq!(read_all(zst), "c\nd\n");
         assert_eq!(read_all(b"plain\n".to_vec()), "plain\n");
         assert_eq!(read_all(Vec::new()), "");
+    }
+
+    /// Releasing a range of a mapped input drops its whole pages from resident memory, and
+    /// only them; the bytes read the same afterwards.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn released_pages_leave_resident_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("input.jsonl");
+        let line = format!("{{\"text\":\"{}\"}}\n", "x".repeat(1000));
+        std::fs::write(&path, line.repeat(8 << 10)).unwrap();
+        let map = map_plain_file(&path).unwrap().expect("a plain file is mapped");
+        let touched: u64 = map.iter().step_by(4096).map(|&b| u64::from(b)).sum();
+        let kb = |map: &MappedFile| map.resident_bytes().expect("Linux tells") >> 10;
+        let all = kb(&map);
+        assert!(all >= 7 << 10, "the touched map is resident: {all} kB");
+        // Half the file, cut off mid-page at both ends.
+        map.release(100..map.len() / 2 + 100);
+        let half = kb(&map);
+        assert!(half <= all / 2 + 8, "released pages left: {all} kB -> {half} kB");
+        // (The kernel may drop a few pages more around the range: a page cache folio can span
+        // several pages.)
+        assert!(
+            half >= all * 3 / 8,
+            "only the range's pages left: {all} kB -> {half} kB"
+        );
+        assert_eq!(map.iter().step_by(4096).map(|&b| u64::from(b)).sum::<u64>(), touched);
     }
 }
