@@ -19,7 +19,7 @@ use memchr::memchr_iter;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::shingle::Fold;
-use crate::text::{push_lower, token_hash, tokenize_into, Token, TokenKind, TokenSink};
+use crate::text::{push_lower, token_hash, tokenize_into, Lanes, Token, TokenKind, TokenSink};
 
 /// One line of a text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,42 +33,94 @@ pub struct Block {
 /// Split `text` into its non-blank lines, trimmed of whitespace.
 pub fn segment(text: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
-    segment_into(text, &mut blocks);
+    segment_and_mark(text, &mut blocks, &mut Vec::new());
     blocks
 }
 
-/// [`segment`] into a caller's buffer (cleared first).
-fn segment_into(text: &str, blocks: &mut Vec<Block>) {
+/// [`segment`] into a caller's buffer, and where the page's separators may be: the bytes of
+/// `text` that may start a mark and follow a space, ascending, into `marks` (both cleared
+/// first). One vectorized pass over the page finds the line ends and the marks; few bytes
+/// are marks.
+fn segment_and_mark(text: &str, blocks: &mut Vec<Block>, marks: &mut Vec<usize>) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(lanes) = crate::text::Avx2::detect() {
+        // SAFETY: `lanes` exists, so the CPU has AVX2.
+        return unsafe { segment_and_mark_avx2(text, blocks, marks, lanes) };
+    }
+    segment_and_mark_with(text, blocks, marks, crate::text::Baseline);
+}
+
+/// [`segment_and_mark_with`] built with AVX2 enabled.
+///
+/// # Safety
+/// The CPU must have the features of [`crate::text::Avx2`] (as `lanes` proves).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+unsafe fn segment_and_mark_avx2(text: &str, blocks: &mut Vec<Block>, marks: &mut Vec<usize>, lanes: crate::text::Avx2) {
+    segment_and_mark_with(text, blocks, marks, lanes);
+}
+
+/// [`segment_and_mark`] with the window masks of `lanes`.
+#[inline(always)]
+fn segment_and_mark_with(text: &str, blocks: &mut Vec<Block>, marks: &mut Vec<usize>, lanes: impl Lanes) {
     blocks.clear();
-    let mut start = 0;
+    marks.clear();
+    let bytes = text.as_bytes();
+    let mut line_start = 0;
     let mut blank_before = false;
-    let ends = memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    // Bit 0: the byte before the window is a space.
+    let mut carry = 0u64;
+    for base in (0..bytes.len()).step_by(64) {
+        let m = lanes.page_masks(bytes, base);
+        let mut hits = m.marks & ((m.spaces << 1) | carry);
+        while hits != 0 {
+            marks.push(base + hits.trailing_zeros() as usize);
+            hits &= hits - 1;
+        }
+        carry = m.spaces >> 63;
+        let mut ends = m.newlines;
+        while ends != 0 {
+            let end = base + ends.trailing_zeros() as usize;
+            ends &= ends - 1;
+            push_line(text, line_start..end, blocks, &mut blank_before);
+            line_start = end + 1;
+        }
+    }
+    push_line(text, line_start.min(text.len())..text.len(), blocks, &mut blank_before);
+}
+
+/// Push the line `line` of `text` as a block, trimmed, unless it is blank; `blank_before`
+/// says whether a blank line came since the last block.
+#[inline(always)]
+fn push_line(text: &str, line: Range<usize>, blocks: &mut Vec<Block>, blank_before: &mut bool) {
     // Whether a byte is one that `str::trim` keeps at an end: ASCII and not white space
     // (tab to carriage return, vertical tab included, and space; a non-ASCII end is left to
     // `trim`, which knows Unicode's spaces).
     let solid = |b: u8| b.is_ascii() && !matches!(b, b' ' | 0x09..=0x0D);
-    for end in ends {
-        let line = &text[start..end];
-        let bytes = line.as_bytes();
-        let (lead, len) = match (bytes.first(), bytes.last()) {
-            // Most lines need no trimming; `trim` reads characters from both ends.
-            (Some(&first), Some(&last)) if solid(first) && solid(last) => (0, line.len()),
-            _ => {
-                let trimmed = line.trim();
-                (line.len() - line.trim_start().len(), trimmed.len())
-            }
-        };
-        if len == 0 {
-            blank_before = !blocks.is_empty();
-        } else {
-            let s = start + lead;
-            blocks.push(Block {
-                span: s..s + len,
-                blank_before,
-            });
-            blank_before = false;
+    let bytes = &text.as_bytes()[line.clone()];
+    let (lead, len) = match (bytes.first(), bytes.last()) {
+        (None, _) | (_, None) => (0, 0),
+        // Most lines need no trimming; `trim` reads characters from both ends.
+        (Some(&first), Some(&last)) if solid(first) && solid(last) => (0, bytes.len()),
+        (Some(&first), Some(&last)) => {
+            let s = &text[line.clone()];
+            let lead = match solid(first) {
+                true => 0,
+                false => s.len() - s.trim_start().len(),
+            };
+            let rest = &s[lead..];
+            (lead, if solid(last) { rest.len() } else { rest.trim_end().len() })
         }
-        start = (end + 1).min(text.len());
+    };
+    if len == 0 {
+        *blank_before = !blocks.is_empty();
+    } else {
+        let s = line.start + lead;
+        blocks.push(Block {
+            span: s..s + len,
+            blank_before: *blank_before,
+        });
+        *blank_before = false;
     }
 }
 
@@ -241,7 +293,7 @@ pub(crate) struct PageText {
     /// Each block's site keys when [`PageText::analyze_for_keys`] folded them from its
     /// tokens as they were found, without keeping the tokens (`None` for every other block).
     folded: Vec<Option<(u64, u64)>>,
-    /// Where the page's separator marks may be ([`mark_candidates`]).
+    /// Where the page's separator marks may be ([`segment_and_mark`]).
     marks: Vec<usize>,
     buf: Vec<u8>,
 }
@@ -249,7 +301,7 @@ pub(crate) struct PageText {
 impl PageText {
     /// Segment and tokenize `text`, replacing what the buffers held.
     pub(crate) fn analyze(&mut self, text: &str) {
-        segment_into(text, &mut self.blocks);
+        segment_and_mark(text, &mut self.blocks, &mut self.marks);
         self.folded.clear();
         self.tokens.clear();
         self.tokens.push_text(text, 0, &mut self.buf);
@@ -258,7 +310,6 @@ impl PageText {
         self.separators.clear();
         self.separator_ranges.clear();
         self.menus.clear();
-        mark_candidates(text.as_bytes(), &mut self.marks);
         let mut next_mark = 0;
         let mut t = 0;
         for b in &self.blocks {
@@ -278,14 +329,13 @@ impl PageText {
     /// blocks get an empty token range; their key is [`Part::site_keys`]' hash of their bytes.
     /// Tokens of a block are those [`PageText::analyze`] finds (tokens never cross a line).
     pub(crate) fn analyze_for_keys(&mut self, text: &str) {
-        segment_into(text, &mut self.blocks);
+        segment_and_mark(text, &mut self.blocks, &mut self.marks);
         self.tokens.clear();
         self.ranges.clear();
         self.separators.clear();
         self.separator_ranges.clear();
         self.menus.clear();
         self.folded.clear();
-        mark_candidates(text.as_bytes(), &mut self.marks);
         let mut next_mark = 0;
         for b in &self.blocks {
             let from = self.separators.len();
@@ -338,27 +388,9 @@ impl PageText {
     }
 }
 
-/// Where the page's separators may be: the bytes of `text` that may start a mark and follow
-/// a space, ascending, into `out` (cleared first). One vectorized pass over the page; few
-/// bytes qualify.
-fn mark_candidates(text: &[u8], out: &mut Vec<usize>) {
-    out.clear();
-    // Bit 0: the byte before the window is a space.
-    let mut carry = 0u64;
-    for base in (0..text.len()).step_by(64) {
-        let (marks, spaces) = crate::text::marks_and_spaces(text, base);
-        let mut hits = marks & ((spaces << 1) | carry);
-        while hits != 0 {
-            out.push(base + hits.trailing_zeros() as usize);
-            hits &= hits - 1;
-        }
-        carry = spaces >> 63;
-    }
-}
-
 /// Find the separators of one block (span `block` of `text`): push its affix separators
 /// onto `out` and return its count of menu separators. A separator is a space, a mark and a
-/// space: only the page's mark candidates ([`mark_candidates`], from `*next` on; blocks come
+/// space: only the page's mark candidates ([`segment_and_mark`], from `*next` on; blocks come
 /// in order, and `*next` is advanced past this one's) are checked. The same as
 /// [`count_separators`] and [`affix_separators`] on the block's text, a test checks.
 fn scan_separators(
@@ -662,6 +694,18 @@ mod tests {
                 start += line.len() + 1;
             }
             proptest::prop_assert_eq!(segment(&text), naive);
+        }
+
+        /// The build's baseline masks give the blocks and marks the run-time choice gives
+        /// (AVX2 on a CPU that has it), on pages of several windows.
+        #[test]
+        fn segments_and_marks_agree_with_the_baseline(text in "([a-z]{1,9}|[ \t\r]|\n|\u{a0}|[-|/_:>]|»|—|中){0,200}") {
+            let (mut blocks, mut marks) = (Vec::new(), Vec::new());
+            segment_and_mark(&text, &mut blocks, &mut marks);
+            let (mut baseline_blocks, mut baseline_marks) = (Vec::new(), Vec::new());
+            segment_and_mark_with(&text, &mut baseline_blocks, &mut baseline_marks, crate::text::Baseline);
+            proptest::prop_assert_eq!(blocks, baseline_blocks);
+            proptest::prop_assert_eq!(marks, baseline_marks);
         }
     }
 

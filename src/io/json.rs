@@ -52,6 +52,11 @@ fn needs_escape(b: u8) -> bool {
 /// The index of the first byte at or after `from` that needs an escape.
 #[inline]
 pub(super) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    if crate::text::Avx2::detect().is_some() {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { avx2::next_escape(bytes, from) };
+    }
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         sse2::next_escape(bytes, from)
@@ -96,9 +101,58 @@ mod sse2 {
     }
 }
 
+/// The AVX2 twin of the SSE2 scan, 32 bytes at a time, for CPUs that have it.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+
+    /// [`super::next_escape`].
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub(super) unsafe fn next_escape(bytes: &[u8], mut from: usize) -> Option<usize> {
+        while from + 32 <= bytes.len() {
+            // SAFETY: 32 bytes from `from` are in bounds; the load is unaligned; the caller's
+            // CPU has AVX2.
+            let v = _mm256_loadu_si256(bytes.as_ptr().add(from).cast::<__m256i>());
+            // v <= 0x1F as an unsigned byte: max(v, 0x1F) == 0x1F.
+            let control = _mm256_cmpeq_epi8(_mm256_max_epu8(v, _mm256_set1_epi8(0x1F)), _mm256_set1_epi8(0x1F));
+            let quote = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'"' as i8));
+            let backslash = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\\' as i8));
+            let mask = _mm256_movemask_epi8(_mm256_or_si256(control, _mm256_or_si256(quote, backslash)));
+            if mask != 0 {
+                return Some(from + mask.trailing_zeros() as usize);
+            }
+            from += 32;
+        }
+        super::portable_next_escape(bytes, from)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Every way of finding the next byte to escape finds the portable loop's, from any
+        /// start, across 16- and 32-byte chunks.
+        #[test]
+        fn next_escape_agrees_with_portable(s in "([a-z ]{0,40}|[\"\\\\]|[\\x00-\\x1f\\x7f]|[é中😀]){0,30}", from in 0usize..64) {
+            let bytes = s.as_bytes();
+            let from = from.min(bytes.len());
+            let expected = portable_next_escape(bytes, from);
+            proptest::prop_assert_eq!(next_escape(bytes, from), expected);
+            #[cfg(target_arch = "x86_64")]
+            if crate::text::Avx2::detect().is_some() {
+                // SAFETY: the CPU has AVX2.
+                proptest::prop_assert_eq!(unsafe { avx2::next_escape(bytes, from) }, expected);
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The same bytes as `serde_json` writes, for strings mixing text, quotes, backslashes,

@@ -12,7 +12,9 @@
 //! people and tests; both paths agree by construction (a property test checks it).
 
 mod scan;
-pub(crate) use scan::{char_count, marks_and_spaces};
+#[cfg(target_arch = "x86_64")]
+pub(crate) use scan::Avx2;
+pub(crate) use scan::{char_count, Baseline, Lanes};
 
 use std::ops::Range;
 
@@ -294,19 +296,47 @@ pub fn for_each_token_hashed(text: &str, buf: &mut Vec<u8>, emit: impl FnMut(Tok
 
 /// [`for_each_token_hashed`] into a [`TokenSink`].
 #[inline]
-pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenSink) {
+pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, emit: impl TokenSink) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(lanes) = Avx2::detect() {
+        // SAFETY: `lanes` exists, so the CPU has the features.
+        return unsafe { tokenize_avx2(text, buf, emit, lanes) };
+    }
+    tokenize_with(text, buf, emit, Baseline);
+}
+
+/// [`tokenize_with`] built with the features of [`Avx2`].
+///
+/// # Safety
+/// The CPU must have them (as `lanes` proves).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+unsafe fn tokenize_avx2(text: &str, buf: &mut Vec<u8>, emit: impl TokenSink, lanes: Avx2) {
+    tokenize_with(text, buf, emit, lanes);
+}
+
+/// [`tokenize_into`] with the window masks of `lanes`.
+#[inline(always)]
+fn tokenize_with(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenSink, lanes: impl Lanes) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     // `i` is never inside a token.
     let mut i = 0;
     while i < len {
-        let m = scan::token_masks(bytes, i);
+        let m = lanes.token_masks(bytes, i);
         let covered = (len - i).min(64);
         let valid = if covered == 64 { u64::MAX } else { (1u64 << covered) - 1 };
         let high = m.high & valid;
         if high != 0 {
             if high.count_ones() > SPARSE_HIGH_BYTES {
-                i = by_characters(text, scan::Window::with(bytes, i, m), i, i + covered, buf, &mut emit);
+                i = by_characters(
+                    text,
+                    scan::Window::with(bytes, i, m, lanes),
+                    i,
+                    i + covered,
+                    buf,
+                    &mut emit,
+                );
                 continue;
             }
             // A character or two of non-ASCII in ASCII text (a curly quote, a dash, an accented
@@ -323,10 +353,10 @@ pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenS
                 starts &= !(1u64 << last);
                 from = i + last as usize;
             }
-            ascii_words(bytes, i, word, starts, m.digit, &mut emit);
+            ascii_words(bytes, i, word, starts, m.digit, &mut emit, lanes);
             i = by_characters(
                 text,
-                scan::Window::with(bytes, i, m),
+                scan::Window::with(bytes, i, m, lanes),
                 from,
                 i + h as usize + 1,
                 buf,
@@ -344,10 +374,10 @@ pub(crate) fn tokenize_into(text: &str, buf: &mut Vec<u8>, mut emit: impl TokenS
             starts &= !(1u64 << last);
             next = i + last as usize;
             if last == 0 {
-                next = by_characters(text, scan::Window::with(bytes, i, m), i, i + 1, buf, &mut emit);
+                next = by_characters(text, scan::Window::with(bytes, i, m, lanes), i, i + 1, buf, &mut emit);
             }
         }
-        ascii_words(bytes, i, word, starts, m.digit, &mut emit);
+        ascii_words(bytes, i, word, starts, m.digit, &mut emit, lanes);
         i = next;
     }
 }
@@ -379,11 +409,19 @@ const KEEP_BYTES: [(u64, u64); 17] = {
 /// the window's word bytes, every one of these words ends inside the window, and `digit` its
 /// digits.
 #[inline(always)]
-fn ascii_words(bytes: &[u8], i: usize, word: u64, mut starts: u64, digit: u64, emit: &mut impl TokenSink) {
+fn ascii_words(
+    bytes: &[u8],
+    i: usize,
+    word: u64,
+    mut starts: u64,
+    digit: u64,
+    emit: &mut impl TokenSink,
+    lanes: impl Lanes,
+) {
     if starts == 0 {
         return;
     }
-    let lowered = scan::lowered(bytes, i);
+    let lowered = lanes.lowered(bytes, i);
     while starts != 0 {
         let s = starts.trailing_zeros();
         starts &= starts - 1;
@@ -420,9 +458,9 @@ fn ascii_words(bytes: &[u8], i: usize, word: u64, mut starts: u64, digit: u64, e
 /// Read the tokens starting from `from` (not inside a token; `window` holds it) up to `until`
 /// a character at a time (a token, or a run of CJK characters, may run past `until`), and
 /// return where the last one ends (at least `until`).
-fn by_characters(
+fn by_characters<L: Lanes>(
     text: &str,
-    mut window: scan::Window<'_>,
+    mut window: scan::Window<'_, L>,
     from: usize,
     until: usize,
     buf: &mut Vec<u8>,
@@ -740,6 +778,16 @@ mod tests {
             assert_eq!(kind, naive_kind, "{:?}", &text[span.clone()]);
             out.push((t.to_vec(), span))
         });
+        // The build's baseline masks give the tokens the run-time choice gave (AVX2 on a CPU
+        // that has it).
+        let mut baseline = Vec::new();
+        tokenize_with(
+            text,
+            &mut Vec::new(),
+            Emit(|t: Token<'_>| baseline.push((t.bytes.to_vec(), t.span))),
+            Baseline,
+        );
+        assert_eq!(baseline, out, "{text:?}");
         out
     }
 
