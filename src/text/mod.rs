@@ -632,13 +632,34 @@ fn decode(bytes: &[u8], i: usize) -> (char, usize) {
 /// letter, as `split_whitespace` and `char::is_uppercase` count them. Runs of 64 ASCII bytes
 /// are counted from bit masks; other runs a character at a time.
 pub fn word_case(text: &str) -> (u32, u32) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(lanes) = Avx2::detect() {
+        // SAFETY: `lanes` exists, so the CPU has the features.
+        return unsafe { word_case_avx2(text, lanes) };
+    }
+    word_case_with(text, Baseline)
+}
+
+/// [`word_case_with`] built with the features of [`Avx2`].
+///
+/// # Safety
+/// The CPU must have them (as `lanes` proves).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
+unsafe fn word_case_avx2(text: &str, lanes: Avx2) -> (u32, u32) {
+    word_case_with(text, lanes)
+}
+
+/// [`word_case`] with the window masks of `lanes`.
+#[inline(always)]
+fn word_case_with(text: &str, lanes: impl Lanes) -> (u32, u32) {
     let bytes = text.as_bytes();
     let (mut words, mut capitalized) = (0u32, 0u32);
     // Whether the byte before `i` ends a word (or `i` is the start).
     let mut after_space = true;
     let mut i = 0;
     while i < bytes.len() {
-        let m = scan::masks(bytes, i);
+        let m = lanes.masks(bytes, i);
         let mut covered = (bytes.len() - i).min(64);
         // Windows end on a character boundary.
         while !text.is_char_boundary(i + covered) {
@@ -655,7 +676,7 @@ pub fn word_case(text: &str) -> (u32, u32) {
         // Non-ASCII whitespace has one of four lead bytes (U+0085 and U+00A0; U+1680;
         // U+2000 to U+205F; U+3000); other characters are words.
         if high != 0 {
-            let mut leads = scan::equal_to_any(bytes, i, [0xC2, 0xE1, 0xE2, 0xE3]) & valid;
+            let mut leads = lanes.equal_to_any(bytes, i, [0xC2, 0xE1, 0xE2, 0xE3]) & valid;
             while leads != 0 {
                 let k = leads.trailing_zeros() as usize;
                 leads &= leads - 1;
@@ -839,6 +860,7 @@ mod tests {
         #[test]
         fn word_case_agrees_with_split_whitespace(s in "([A-Za-z]{1,9}|[ \t\n]{1,3}|[\u{a0}\u{3000}\u{85}]|[ÉéΣσ中]|[.,(])*") {
             proptest::prop_assert_eq!(word_case(&s), naive_word_case(&s));
+            proptest::prop_assert_eq!(word_case_with(&s, Baseline), naive_word_case(&s));
         }
 
         /// The same on long lines, mostly ASCII: words and spaces across 64-byte windows, a
@@ -846,6 +868,7 @@ mod tests {
         #[test]
         fn word_case_agrees_on_long_lines(s in "([A-Za-z]{1,20}|[ \t\n]{1,3}|[a-z.,]{1,5}|[\u{a0}É中]){0,80}") {
             proptest::prop_assert_eq!(word_case(&s), naive_word_case(&s));
+            proptest::prop_assert_eq!(word_case_with(&s, Baseline), naive_word_case(&s));
         }
     }
 
