@@ -180,21 +180,31 @@ impl Lanes for Baseline {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx2(());
 
+/// Whether the CPU has the features of [`Avx2`]: 0 not known yet, 1 no, 2 yes.
+#[cfg(target_arch = "x86_64")]
+static AVX2: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Detect the features of [`Avx2`] into [`AVX2`], and return its new value.
+#[cfg(target_arch = "x86_64")]
+#[cold]
+#[inline(never)]
+fn detect_avx2() -> u8 {
+    use std::arch::is_x86_feature_detected as cpu;
+    let all = cpu!("avx2") && cpu!("bmi1") && cpu!("bmi2") && cpu!("lzcnt") && cpu!("popcnt");
+    let has = 1 + u8::from(all);
+    AVX2.store(has, std::sync::atomic::Ordering::Relaxed);
+    has
+}
+
 #[cfg(target_arch = "x86_64")]
 impl Avx2 {
     /// `Some` when the CPU has the features (detected once; later calls read one cached
     /// flag).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn detect() -> Option<Avx2> {
-        use std::sync::atomic::{AtomicU8, Ordering};
-        // 0: not detected yet; 1: absent; 2: present.
-        static HAS: AtomicU8 = AtomicU8::new(0);
-        let mut has = HAS.load(Ordering::Relaxed);
+        let mut has = AVX2.load(std::sync::atomic::Ordering::Relaxed);
         if has == 0 {
-            use std::arch::is_x86_feature_detected as cpu;
-            let all = cpu!("avx2") && cpu!("bmi1") && cpu!("bmi2") && cpu!("lzcnt") && cpu!("popcnt");
-            has = 1 + u8::from(all);
-            HAS.store(has, Ordering::Relaxed);
+            has = detect_avx2();
         }
         (has == 2).then_some(Avx2(()))
     }
