@@ -372,6 +372,38 @@ fn output_is_the_same_for_any_thread_count() {
     assert!(results[0] == results[1] && results[1] == results[2]);
 }
 
+/// The scans the CPU's vector extensions speed up (AVX2, chosen at run time) give the outputs
+/// of the baseline path (`REPRINT_SIMD=baseline`): cleaned records, kept lines and clusters,
+/// by default and with `--raw`. (On a CPU without AVX2 both runs take the baseline.)
+#[test]
+fn outputs_do_not_depend_on_the_vector_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = corpus("sample.jsonl");
+    let input = input.to_str().unwrap();
+    let run = |args: &[&str], simd: &str| {
+        let out = Command::new(BIN)
+            .args(args)
+            .env("REPRINT_SIMD", simd)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let clusters = dir.path().join("clusters.jsonl");
+    let clusters = clusters.to_str().unwrap();
+    for args in [
+        &["clean", input][..],
+        &["dedup", input, "--clusters", clusters],
+        &["dedup", "--raw", input, "--clusters", clusters],
+    ] {
+        let fast = (run(args, "auto"), std::fs::read(clusters).unwrap_or_default());
+        let baseline = (run(args, "baseline"), std::fs::read(clusters).unwrap_or_default());
+        assert!(fast == baseline, "{args:?}");
+        assert!(!fast.0.is_empty());
+    }
+}
+
 #[test]
 fn closed_stdout_ends_quietly_with_success() {
     let mut child = Command::new(BIN)

@@ -184,13 +184,16 @@ pub(crate) struct Avx2(());
 #[cfg(target_arch = "x86_64")]
 static AVX2: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-/// Detect the features of [`Avx2`] into [`AVX2`], and return its new value.
+/// Detect the features of [`Avx2`] into [`AVX2`], and return its new value. The environment
+/// variable `REPRINT_SIMD=baseline` keeps every scan on the baseline path (to compare the two
+/// ways end to end, as a test does).
 #[cfg(target_arch = "x86_64")]
 #[cold]
 #[inline(never)]
 fn detect_avx2() -> u8 {
     use std::arch::is_x86_feature_detected as cpu;
-    let all = cpu!("avx2") && cpu!("bmi1") && cpu!("bmi2") && cpu!("lzcnt") && cpu!("popcnt");
+    let baseline = std::env::var_os("REPRINT_SIMD").is_some_and(|v| v == "baseline");
+    let all = !baseline && cpu!("avx2") && cpu!("bmi1") && cpu!("bmi2") && cpu!("lzcnt") && cpu!("popcnt");
     let has = 1 + u8::from(all);
     AVX2.store(has, std::sync::atomic::Ordering::Relaxed);
     has
