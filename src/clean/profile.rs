@@ -82,9 +82,13 @@ impl PageFacts {
             false => analysis.analyze_for_keys(text),
         }
         words.clear();
+        let blocks = analysis.blocks.len();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
             sampled,
+            // Sized once: a vector grown push by push was reallocated four or five times.
+            blocks: Vec::with_capacity(blocks),
+            shapes: Vec::with_capacity(blocks),
             ..PageFacts::default()
         };
         for b in 0..analysis.blocks.len() {
@@ -111,6 +115,7 @@ impl PageFacts {
             v.sort_unstable();
             v.dedup();
         }
+        facts.words.reserve_exact(words.len());
         facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
     }

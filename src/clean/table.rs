@@ -104,7 +104,6 @@ impl<V: Copy + Default> TokenTable<V> {
     }
 
     /// Number of keys.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.used.len()
     }
