@@ -310,6 +310,101 @@ fn a_title_field_is_the_headline_and_short_first_lines_are_not() {
     assert!(cleaned.body.contains("The council met on Monday"));
 }
 
+/// A page of a site with related-story lists: it opens with its title and nested site
+/// affixes, a teaser is listed three times, and the article prints its headline once more.
+fn page_with_teasers(headline: &str, teaser: &str, paragraphs: [&str; 2]) -> String {
+    [
+        format!("{headline} | City Desk - Example Network"),
+        "Home | News | Sports | Weather".to_owned(),
+        teaser.to_owned(),
+        headline.to_owned(),
+        paragraphs[0].to_owned(),
+        paragraphs[1].to_owned(),
+        teaser.to_owned(),
+        "Read more about the council and what it plans for the coming year.".to_owned(),
+        teaser.to_owned(),
+    ]
+    .join("\n")
+}
+
+#[test]
+fn a_page_opening_with_its_title_keeps_that_headline_over_a_teaser_listed_more() {
+    let headline = "Harbour Bridge Repairs Finish Early";
+    let teaser = "Council Votes On New Library Budget Today";
+    let text = page_with_teasers(
+        headline,
+        teaser,
+        [
+            "The repairs on the harbour bridge finished two weeks ahead of the schedule, the city said on Monday.",
+            "Crews worked through the night for most of the summer, and the bridge reopened to traffic on Sunday.",
+        ],
+    );
+    let affixes = span_of(&text, " | City Desk - Example Network");
+    let check = |cleaned: &Cleaned| {
+        assert_eq!(cleaned.title.as_deref(), Some(headline));
+        // Both affixes of the first line are the site's watermark (one span when the page is
+        // alone; the site's learned affixes may come off one by one); the headline's copy goes.
+        let watermarks = removals(cleaned, Reason::Watermark);
+        assert!(
+            affixes.clone().all(|b| watermarks.iter().any(|w| w.contains(&b))),
+            "{watermarks:?}"
+        );
+        assert_eq!(removals(cleaned, Reason::Headline), [span_of(&text, headline)]);
+        let copy = text.rfind(headline).unwrap();
+        assert_eq!(removals(cleaned, Reason::HeadlineRepeat), [copy..copy + headline.len()]);
+        assert!(
+            cleaned.body.contains("The repairs on the harbour bridge"),
+            "{}",
+            cleaned.body
+        );
+        assert!(
+            cleaned.body.contains("reopened to traffic on Sunday."),
+            "{}",
+            cleaned.body
+        );
+        assert_accounts_for_all(&text, cleaned);
+    };
+    let page = Page {
+        text: &text,
+        title: None,
+        site: None,
+    };
+    let alone = Cleaner::new(&Profiles::learn([page])).clean(&page);
+    check(&alone);
+    assert_eq!(removals(&alone, Reason::Watermark), std::slice::from_ref(&affixes));
+
+    // The site's other pages list this article's headline among theirs: on this page it is
+    // still the headline, not a line of the site's template.
+    let others: Vec<String> = [
+        "Ferry Timetable Changes For The Winter",
+        "New Cycle Lanes Open Along The River",
+        "Market Hall Reopens After Two Years",
+        "School Holidays Start A Week Later",
+    ]
+    .iter()
+    .map(|h| {
+        let about = format!("This is the story of {h}, told as the city told it this week.");
+        let more = format!("Readers wrote in about {h} and asked what comes next.");
+        page_with_teasers(h, headline, [&about, &more])
+    })
+    .collect();
+    let mut pages: Vec<Page> = others
+        .iter()
+        .map(|t| Page {
+            text: t,
+            title: None,
+            site: Some("citydesk.example"),
+        })
+        .collect();
+    let page = Page {
+        site: Some("citydesk.example"),
+        ..page
+    };
+    pages.push(page);
+    let profiles = Profiles::learn(pages.iter().copied());
+    check(&Cleaner::new(&profiles).clean(&page));
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
 

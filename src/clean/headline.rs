@@ -36,8 +36,9 @@ pub(crate) struct HeadScratch {
     title: Vec<u64>,
     /// The tokenizer's buffer.
     bytes: Vec<u8>,
-    /// One block's set.
+    /// One block's set, and another's.
     set: Vec<u64>,
+    other: Vec<u64>,
     /// The candidate blocks' sets, one after another, and each block's range in it.
     sets: Vec<u64>,
     ranges: Vec<Option<(u32, u32)>>,
@@ -158,6 +159,7 @@ impl Cleaner<'_> {
             title: head_set,
             bytes,
             set,
+            other,
             sets,
             ranges,
             repeats: repeat_scratch,
@@ -189,45 +191,58 @@ impl Cleaner<'_> {
                     }));
                 }
                 let set_of = |i: usize| ranges[i].map(|(a, b)| &sets[a as usize..b as usize]);
-                // The block repeated most, else the first block that reads like a headline
-                // (not a sentence: a lone first paragraph stays in the body).
+                // The first candidate when a later block repeats it, else the block repeated
+                // most, else the first block that reads like a headline (not a sentence: a
+                // lone first paragraph stays in the body).
                 // A headline heads something: a longer block follows it.
                 let within = heads_within(slots.len());
-                let i = repeat_scratch.most_repeated(sets, ranges, within).or_else(|| {
-                    // The first such block, found from the end with the longest block after
-                    // each at hand (one pass: a page may have a million lines).
-                    let mut found = None;
-                    let mut longest_after = 0;
-                    for i in (0..slots.len()).rev() {
-                        let f = &slots[i].facts;
-                        let heads = longest_after > f.tokens;
-                        if heads && ranges[i].is_some() && f.tokens <= STANDALONE_MAX_TOKENS {
-                            let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
-                            if !statement {
-                                found = Some(i);
+                let i = first_repeated(analysis, text, slots, sets, ranges, set, other)
+                    .or_else(|| repeat_scratch.most_repeated(sets, ranges, within))
+                    .or_else(|| {
+                        // The first such block, found from the end with the longest block after
+                        // each at hand (one pass: a page may have a million lines).
+                        let mut found = None;
+                        let mut longest_after = 0;
+                        for i in (0..slots.len()).rev() {
+                            let f = &slots[i].facts;
+                            let heads = longest_after > f.tokens;
+                            if heads && ranges[i].is_some() && f.tokens <= STANDALONE_MAX_TOKENS {
+                                let statement = text[slots[i].keep.clone()].ends_with(['.', '。']);
+                                if !statement {
+                                    found = Some(i);
+                                }
+                            }
+                            if slots[i].fate.is_none() {
+                                longest_after = longest_after.max(f.tokens);
                             }
                         }
-                        if slots[i].fate.is_none() {
-                            longest_after = longest_after.max(f.tokens);
-                        }
-                    }
-                    found
-                })?;
+                        found
+                    })?;
                 head_set.clear();
                 head_set.extend_from_slice(set_of(i).expect("the headline is a candidate"));
                 // "Headline - Site" whose copy below is just "Headline": the title is the copy's
-                // text, and the affix a watermark.
-                let part = slots[i].part(analysis, text);
-                if let Some((rest, affix)) = affix_rest(&part) {
-                    let rest = part.narrow(rest);
-                    set_into(rest.hashes(), set);
-                    if (0..slots.len()).any(|j| j != i && set_of(j) == Some(&set[..])) {
-                        removed.push(Removal {
-                            span: affix,
-                            reason: Reason::Watermark,
-                        });
-                        slots[i].keep = rest.span;
+                // text, and the affix a watermark. Affixes come nested ("Headline | Blog -
+                // Network"): they are taken off one at a time, up to a few.
+                let mut part = slots[i].part(analysis, text);
+                for _ in 0..MAX_TITLE_AFFIXES {
+                    let Some((rest, _)) = affix_rest(&part) else {
+                        break;
+                    };
+                    part = part.narrow(rest);
+                    set_into(part.hashes(), set);
+                    if has_copy(analysis, slots, sets, ranges, i, set, other) {
+                        let keep = slots[i].keep.clone();
+                        for span in [keep.start..part.span.start, part.span.end..keep.end] {
+                            if !span.is_empty() {
+                                removed.push(Removal {
+                                    span,
+                                    reason: Reason::Watermark,
+                                });
+                            }
+                        }
+                        slots[i].keep = part.span.clone();
                         head_set.clone_from(set);
+                        break;
                     }
                 }
                 (Some(text[slots[i].keep.clone()].to_owned()), Some(i))
@@ -237,6 +252,10 @@ impl Cleaner<'_> {
             return title;
         }
         let head = Head::new(head_set);
+        // The inferred headline is one whatever its affixes left of it.
+        if let Some(i) = head_block {
+            slots[i].fate = Some(Reason::Headline);
+        }
         for (i, slot) in slots.iter_mut().enumerate() {
             let n = slot.facts.tokens as usize;
             if slot.fate.is_some() || n > MAX_TOKENS || !head.could_be_repeated_by(n) {
@@ -279,6 +298,84 @@ impl Cleaner<'_> {
         }
         title
     }
+}
+
+/// The page's first candidate headline, when a later block in play repeats it, whole or
+/// without an affix: a scraped page opens with its title ("Headline - Site"), and the article
+/// prints the headline again. This comes before the block repeated most, which may be a
+/// teaser listed twice or a line every comment repeats. The copy may be a line the site's
+/// other pages print too (they link to this article): it still repeats this page's title.
+/// `buf` and `other` are buffers.
+fn first_repeated(
+    analysis: &PageText,
+    text: &str,
+    slots: &[Slot],
+    sets: &[u64],
+    ranges: &[Option<(u32, u32)>],
+    buf: &mut Vec<u64>,
+    other: &mut Vec<u64>,
+) -> Option<usize> {
+    let first = ranges.iter().position(Option::is_some)?;
+    let (a, b) = ranges[first]?;
+    let whole = &sets[a as usize..b as usize];
+    let part = slots[first].part(analysis, text);
+    buf.clear();
+    if let Some((rest, _)) = affix_rest(&part) {
+        set_into(part.narrow(rest).hashes(), buf);
+    }
+    let rest = &buf[..];
+    let heads = [Some(Head::new(whole)), (!rest.is_empty()).then(|| Head::new(rest))];
+    let repeated = (first + 1..slots.len()).any(|j| {
+        let slot = &slots[j];
+        let n = slot.facts.tokens as usize;
+        if slot.fate.is_some() || !(MIN_TOKENS..=MAX_TOKENS).contains(&n) {
+            return false;
+        }
+        let hashes = &analysis.tokens.hash[slot.tokens.clone()];
+        heads.iter().flatten().any(|head| {
+            if !head.could_be_repeated_by(n) || !head.may_be_repeated_by(hashes) {
+                return false;
+            }
+            let set = match ranges[j] {
+                Some((a, b)) => &sets[a as usize..b as usize],
+                None => {
+                    set_into(hashes, other);
+                    &other[..]
+                }
+            };
+            repeats(head.set, set)
+        })
+    });
+    repeated.then_some(first)
+}
+
+/// A title keeps at most this many affixes off ("Headline | Blog - Network").
+const MAX_TITLE_AFFIXES: usize = 3;
+
+/// Is some block in play other than `head` made of exactly the tokens of `set`? Candidate
+/// blocks have their sets in `sets`; the others' are built in `buf`.
+fn has_copy(
+    analysis: &PageText,
+    slots: &[Slot],
+    sets: &[u64],
+    ranges: &[Option<(u32, u32)>],
+    head: usize,
+    set: &[u64],
+    buf: &mut Vec<u64>,
+) -> bool {
+    (0..slots.len()).any(|j| {
+        let slot = &slots[j];
+        if j == head || slot.fate.is_some() || (slot.facts.tokens as usize) < set.len() {
+            return false;
+        }
+        match ranges[j] {
+            Some((a, b)) => &sets[a as usize..b as usize] == set,
+            None => {
+                set_into(&analysis.tokens.hash[slot.tokens.clone()], buf);
+                buf[..] == *set
+            }
+        }
+    })
 }
 
 /// If `slot` is the headline plus an affix the headline does not have, report the affix as a
