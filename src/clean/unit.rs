@@ -31,6 +31,9 @@ pub(crate) struct UnitScratch {
     /// Per unit: the nearest evidence and the nearest good unit, before and after.
     near: Vec<[Option<u32>; 4]>,
     decided: Vec<bool>,
+    /// The page's lines as [`trailing_islands`] reads them, and what it finds.
+    lines: Vec<Line>,
+    islands: Vec<usize>,
 }
 
 impl Cleaner<'_> {
@@ -101,6 +104,16 @@ impl Cleaner<'_> {
                     slots[i].fate = Some(Reason::Chrome);
                 }
             }
+        }
+        units.lines.clear();
+        units.lines.extend(slots.iter().map(|s| match s.fate {
+            None => Line::Kept(words(&s.facts)),
+            Some(_) if s.whole.tokens > 0 => Line::Removed,
+            Some(_) => Line::Empty,
+        }));
+        trailing_islands(&units.lines, &mut units.islands);
+        for &i in &units.islands {
+            slots[i].fate = Some(Reason::Chrome);
         }
     }
 
@@ -267,6 +280,94 @@ impl Cleaner<'_> {
     }
 }
 
+/// A line of the page as the island step sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Line {
+    /// Kept, with this many words (a Han, Kana or Hangul text counts two characters a word).
+    Kept(u32),
+    /// Removed, and it had words.
+    Removed,
+    /// Neither: removed, and it had none.
+    Empty,
+}
+
+/// Words of a block, as the block model counts them.
+fn words(f: &BlockFacts) -> u32 {
+    if f.cjk_tokens * 2 > f.tokens {
+        f.tokens / 2
+    } else {
+        f.tokens
+    }
+}
+
+/// A removed line between kept lines costs the main run as much as this many words.
+const ISLAND_GAP_WORDS: i64 = 3;
+/// An island after the main run holding less than this share of the main run's words goes.
+const ISLAND_SHARE: f64 = 0.25;
+
+/// The kept lines that are islands after the page's main run of text, into `out`.
+///
+/// The main run is the stretch of lines where kept words most outweigh removed lines (each
+/// costs [`ISLAND_GAP_WORDS`]): the article, with the odd caption or advertisement line it
+/// spans. After it, a page goes on with teasers of other stories, snippets of comments and
+/// widgets, each a few kept lines cut off from the article by removed ones. Such an island
+/// with less than [`ISLAND_SHARE`] of the main run's words is not the article. Lines before
+/// the main run, and islands as large as that, are left as they are; the main run itself is
+/// never touched, so a page with kept text keeps some. Small islands that together hold as
+/// many words as the main run are a list (comments, a directory) and stay.
+pub(crate) fn trailing_islands(lines: &[Line], out: &mut Vec<usize>) {
+    out.clear();
+    let (mut best, mut run, mut sum, mut start) = (0i64, 0..0, 0i64, 0);
+    for (i, line) in lines.iter().enumerate() {
+        if sum <= 0 {
+            sum = 0;
+            start = i;
+        }
+        sum += match *line {
+            Line::Kept(w) => i64::from(w),
+            Line::Removed => -ISLAND_GAP_WORDS,
+            Line::Empty => 0,
+        };
+        if sum > best {
+            best = sum;
+            run = start..i + 1;
+        }
+    }
+    let main: u64 = lines[run.clone()]
+        .iter()
+        .map(|l| match *l {
+            Line::Kept(w) => u64::from(w),
+            _ => 0,
+        })
+        .sum();
+    let mut i = run.end;
+    let mut dropped = 0u64;
+    while i < lines.len() {
+        if !matches!(lines[i], Line::Kept(_)) {
+            i += 1;
+            continue;
+        }
+        // An island: kept lines with no removed line between them.
+        let from = i;
+        let mut words = 0u64;
+        while i < lines.len() && !matches!(lines[i], Line::Removed) {
+            if let Line::Kept(w) = lines[i] {
+                words += u64::from(w);
+            }
+            i += 1;
+        }
+        if (words as f64) < ISLAND_SHARE * main as f64 {
+            out.extend((from..i).filter(|&k| matches!(lines[k], Line::Kept(_))));
+            dropped += words;
+        }
+    }
+    // Islands that together outweigh the main run are a list (comments, a directory), not
+    // the tail of an article: they stay.
+    if dropped >= main {
+        out.clear();
+    }
+}
+
 /// Does line `next` continue the paragraph of line `prev` (text wrapped at a fixed width)?
 /// When `prev` stops mid-sentence and `next` starts in lowercase, or `prev` is long and
 /// stops without a sentence mark.
@@ -276,4 +377,98 @@ fn continues(prev_slot: &Slot, prev: &str, next: &str) -> bool {
     }
     let lower = next.chars().next().is_some_and(char::is_lowercase);
     lower || (prev_slot.facts.chars >= 60 && next.chars().count() >= 20)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Line::{Empty, Kept, Removed};
+
+    fn islands(lines: &[Line]) -> Vec<usize> {
+        let mut out = Vec::new();
+        trailing_islands(lines, &mut out);
+        out
+    }
+
+    #[test]
+    fn small_islands_after_the_article_go_and_the_rest_stays() {
+        let mut lines = vec![
+            Kept(6),  // 0: a teaser before the article: left alone
+            Removed,  // 1
+            Removed,  // 2
+            Kept(40), // 3: the article
+            Removed,  // 4: an advertisement line inside it
+            Kept(2),  // 5: a short paragraph between prose
+            Kept(35), // 6
+            Empty,    // 7
+        ];
+        lines.extend([Removed; 5]); // 8-12: share buttons, a comment form
+        lines.extend([
+            Kept(9), // 13: a teaser and its summary, cut off by removed lines
+            Empty,   // 14
+            Kept(5), // 15
+        ]);
+        lines.extend([Removed; 10]); // 16-25
+        lines.push(Kept(30)); // 26: a quarter of the article or more: stays
+        lines.extend([Removed; 3]); // 27-29
+        lines.push(Kept(4)); // 30: a comment snippet
+        assert_eq!(islands(&lines), [13, 15, 30]);
+        // A tail with more words than the removed lines before it cost is part of the run.
+        lines[13] = Kept(16);
+        assert_eq!(islands(&lines), [30]);
+    }
+
+    #[test]
+    fn a_list_of_small_islands_outweighing_the_run_stays() {
+        let mut lines = vec![Kept(100)];
+        for _ in 0..5 {
+            lines.extend([Removed; 10]);
+            lines.push(Kept(22));
+        }
+        assert!(islands(&lines).is_empty());
+        lines.truncate(1 + 4 * 11);
+        assert_eq!(islands(&lines), [11, 22, 33, 44]);
+    }
+
+    #[test]
+    fn pages_without_a_tail_lose_nothing() {
+        assert!(islands(&[]).is_empty());
+        assert!(islands(&[Removed, Empty, Removed]).is_empty());
+        assert!(islands(&[Kept(3)]).is_empty());
+        // Two paragraphs a removed line apart are one run, whatever their sizes.
+        assert!(islands(&[Kept(50), Removed, Kept(4)]).is_empty());
+    }
+
+    proptest::proptest! {
+        /// Islands are kept lines after the page's best run, and some kept text always stays.
+        #[test]
+        fn islands_are_kept_lines_and_never_all_of_them(
+            picks in proptest::collection::vec((0u8..3, 0u32..60), 0..60),
+        ) {
+            let lines: Vec<Line> = picks
+                .iter()
+                .map(|&(k, w)| match k {
+                    0 => Kept(w),
+                    1 => Removed,
+                    _ => Empty,
+                })
+                .collect();
+            let out = islands(&lines);
+            proptest::prop_assert!(out.windows(2).all(|w| w[0] < w[1]));
+            proptest::prop_assert!(out.iter().all(|&i| matches!(lines[i], Kept(_))));
+            let words = |keep: &dyn Fn(usize) -> bool| -> u64 {
+                lines
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| keep(i))
+                    .map(|(_, l)| if let Kept(w) = *l { u64::from(w) } else { 0 })
+                    .sum()
+            };
+            let all = words(&|_| true);
+            let left = words(&|i| !out.contains(&i));
+            proptest::prop_assert!(all == 0 || left > 0, "every word went: {lines:?}");
+            // What goes is less than what stays.
+            proptest::prop_assert!(all == 0 || all - left < left, "{lines:?} {out:?}");
+        }
+    }
 }
