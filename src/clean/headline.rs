@@ -119,6 +119,12 @@ impl<'a> Head<'a> {
         }
     }
 
+    /// Might `token` be one of the headline's? (No means no.)
+    fn holds(&self, token: u64) -> bool {
+        let (word, bit) = bloom_bit(token);
+        self.bloom[word] & bit != 0
+    }
+
     /// Could a block of `tokens` tokens (with repeats) repeat this headline, with or without
     /// an affix of a few tokens?
     fn could_be_repeated_by(&self, tokens: usize) -> bool {
@@ -131,13 +137,7 @@ impl<'a> Head<'a> {
     /// a reject: the tokens of the block in the headline's mask bound how many it shares,
     /// and a copy shares at least the threshold's share of the headline.
     fn may_be_repeated_by(&self, hashes: &[u64]) -> bool {
-        let hits: usize = hashes
-            .iter()
-            .map(|&t| {
-                let (word, bit) = bloom_bit(t);
-                usize::from(self.bloom[word] & bit != 0)
-            })
-            .sum();
+        let hits: usize = hashes.iter().map(|&t| usize::from(self.holds(t))).sum();
         hits as f64 >= threshold(self.set.len()) * self.set.len() as f64
     }
 }
@@ -363,15 +363,22 @@ fn has_copy(
     set: &[u64],
     buf: &mut Vec<u64>,
 ) -> bool {
+    let mask = Head::new(set);
     (0..slots.len()).any(|j| {
         let slot = &slots[j];
-        if j == head || slot.fate.is_some() || (slot.facts.tokens as usize) < set.len() {
+        let n = slot.facts.tokens as usize;
+        if j == head || slot.fate.is_some() || n < set.len() || n > MAX_TOKENS {
             return false;
         }
         match ranges[j] {
             Some((a, b)) => &sets[a as usize..b as usize] == set,
             None => {
-                set_into(&analysis.tokens.hash[slot.tokens.clone()], buf);
+                // A copy has no token outside the set: most blocks are rejected unsorted.
+                let hashes = &analysis.tokens.hash[slot.tokens.clone()];
+                if !hashes.iter().all(|&t| mask.holds(t)) {
+                    return false;
+                }
+                set_into(hashes, buf);
                 buf[..] == *set
             }
         }
