@@ -22,6 +22,18 @@ fn span_of(text: &str, needle: &str) -> std::ops::Range<usize> {
     start..start + needle.len()
 }
 
+/// Pages of one site, without title fields.
+fn pages_of_site<'a>(texts: &'a [String], site: &'a str) -> Vec<Page<'a>> {
+    texts
+        .iter()
+        .map(|t| Page {
+            text: t,
+            title: None,
+            site: Some(site),
+        })
+        .collect()
+}
+
 fn removals(cleaned: &Cleaned, reason: Reason) -> Vec<std::ops::Range<usize>> {
     cleaned
         .removed
@@ -161,14 +173,7 @@ fn seed_page_with_its_site() {
         "military",
         " - DayDayNews",
     );
-    let mut pages: Vec<Page> = others
-        .iter()
-        .map(|t| Page {
-            text: t,
-            title: None,
-            site: Some("daydaynews.cc"),
-        })
-        .collect();
+    let mut pages = pages_of_site(&others, "daydaynews.cc");
     let seed = Page {
         text: &text,
         title: None,
@@ -263,14 +268,7 @@ fn chinese_page_alone_and_with_its_site() {
         "军事",
         " - 天天新闻",
     );
-    let mut pages: Vec<Page> = others
-        .iter()
-        .map(|t| Page {
-            text: t,
-            title: None,
-            site: Some("ttxw.example"),
-        })
-        .collect();
+    let mut pages = pages_of_site(&others, "ttxw.example");
     pages.push(page);
     let profiles = Profiles::learn(pages.iter().copied());
     check(
@@ -388,14 +386,7 @@ fn a_page_opening_with_its_title_keeps_that_headline_over_a_teaser_listed_more()
         page_with_teasers(h, headline, [&about, &more])
     })
     .collect();
-    let mut pages: Vec<Page> = others
-        .iter()
-        .map(|t| Page {
-            text: t,
-            title: None,
-            site: Some("citydesk.example"),
-        })
-        .collect();
+    let mut pages = pages_of_site(&others, "citydesk.example");
     let page = Page {
         site: Some("citydesk.example"),
         ..page
