@@ -5,7 +5,8 @@
 //! cargo run --release --example block_features -- ../shared/data/boilerplate-dev.jsonl /tmp/units.jsonl --site-field site
 //! python bench/clean/train_blocks.py /tmp/units.jsonl ../shared/data/boilerplate-dev.jsonl
 //! ```
-//! Output: one `{"id", "title", "units": [{"text", "features", "rule_keep"}]}` per page.
+//! Output: one `{"id", "title", "units": [{"text", "features", "rule_keep", "removed_before",
+//! "lines", "words"}]}` per page (the last three are what the island step after the model reads).
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 
@@ -63,7 +64,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .map(|u| {
                 let text: Vec<&str> = u.spans.iter().map(|s| &p.text[s.clone()]).collect();
-                serde_json::json!({"text": text.join("\n"), "features": u.features, "rule_keep": u.rule_keep})
+                serde_json::json!({
+                    "text": text.join("\n"),
+                    "features": u.features,
+                    "rule_keep": u.rule_keep,
+                    "removed_before": u.removed_before,
+                    "lines": u.lines,
+                    "words": u.words,
+                })
             })
             .collect();
         let row = serde_json::json!({"id": records[i]["id"], "title": title, "units": units});

@@ -17,8 +17,11 @@ Labels: a unit is article text when at least half of its word trigrams occur in 
 Cross-validation is split by site (pages without a site are grouped per source), so a fold
 never sees another page of a held-out page's site. For each held-out page the body is rebuilt
 as title + kept units and scored as clean_score.py scores (token multisets, macro F1 per
-source); the rules alone are scored the same way, side by side. The shipped model is then
-fitted on every page. numpy only.
+source); the rules alone are scored the same way, side by side. When UNITS.jsonl has each
+unit's removed_before, lines and words, the island step the cleaner runs after the model
+(trailing_islands below, as in src/clean/unit.rs) is applied to every decision before it is
+scored, so the figures are the whole pipeline's. The shipped model is then fitted on every
+page. numpy only.
 """
 import argparse
 import json
@@ -80,6 +83,48 @@ def fit(X, y, w, iters=60):
     return mean, scale, beta
 
 
+# The island step after the model (src/clean/unit.rs, trailing_islands): a removed line costs
+# the main run this many words, and an island after it with less than this share of its words
+# goes, unless such islands together outweigh the run.
+ISLAND_GAP_WORDS = 3
+ISLAND_SHARE = 0.25
+
+
+def trailing_islands(units, keep):
+    """The indices of kept units the island step drops, from each unit's removed_before,
+    lines and words (block_features output), as trailing_islands in src/clean/unit.rs reads the
+    page's lines: a kept unit is its words, a dropped one its lines, each a removed line."""
+    lines = []  # (unit index or None, words or None for a removed line)
+    for i, (u, k) in enumerate(zip(units, keep)):
+        lines += [(None, None)] * u["removed_before"]
+        if k:
+            lines.append((i, u["words"]))
+        else:
+            lines += [(None, None)] * u["lines"]
+    best, run, total, start = 0, (0, 0), 0, 0
+    for j, (_, w) in enumerate(lines):
+        if total <= 0:
+            total, start = 0, j
+        total += -ISLAND_GAP_WORDS if w is None else w
+        if total > best:
+            best, run = total, (start, j + 1)
+    main = sum(w for _, w in lines[run[0]:run[1]] if w is not None)
+    out, dropped, j = [], 0, run[1]
+    while j < len(lines):
+        if lines[j][1] is None:
+            j += 1
+            continue
+        island = []
+        while j < len(lines) and lines[j][1] is not None:
+            island.append(lines[j])
+            j += 1
+        words = sum(w for _, w in island)
+        if words < ISLAND_SHARE * main:
+            out += [i for i, _ in island]
+            dropped += words
+    return [] if dropped >= main else out
+
+
 def predict(model, X):
     mean, scale, beta = model
     return 1 / (1 + np.exp(-(((X - mean) / scale) @ beta[:-1] + beta[-1])))
@@ -126,6 +171,9 @@ def main():
 
     rule_keep = np.array([u["rule_keep"] for p in pages for u in p["units"]])
 
+    first_unit = np.concatenate([[0], np.cumsum([len(p["units"]) for p in pages])[:-1]]).astype(int)
+    islands = all("removed_before" in u for p in pages for u in p["units"])
+
     def scores(keep):
         # As the cleaner does: a model that keeps none of a page's units, where the rules keep
         # some, gives way to the rules on that page.
@@ -134,6 +182,11 @@ def main():
         rules_any = np.bincount(page_of, weights=rule_keep, minlength=len(pages)) > 0
         fallback = (~kept_any & rules_any)[page_of]
         keep[fallback] = rule_keep[fallback]
+        if islands:
+            for k, page in enumerate(pages):
+                at = first_unit[k]
+                for i in trailing_islands(page["units"], keep[at:at + len(page["units"])]):
+                    keep[at + i] = False
         by_source = defaultdict(list)
         kept = defaultdict(Counter)
         for i in np.nonzero(keep)[0]:

@@ -169,6 +169,13 @@ pub struct UnitTrace {
     pub features: Vec<f32>,
     /// Whether the rules alone (class and context) keep it.
     pub rule_keep: bool,
+    /// Blocks with words removed (before the chrome step) between the previous unit in play
+    /// and this one.
+    pub removed_before: u32,
+    /// The unit's blocks that have words: removed lines for the island step if it is dropped.
+    pub lines: u32,
+    /// The unit's words as the island step counts them, if it is kept.
+    pub words: u32,
 }
 
 /// Where a block stands while a page is cleaned.

@@ -51,17 +51,25 @@ impl Cleaner<'_> {
             ..
         } = &mut scratch;
         self.units(page.text, analysis, slots, site, units, true);
-        let traces = (0..units.members.len())
-            .filter_map(|u| {
-                let features = units.features[u]?;
-                let spans = units.members[u].clone().map(|i| slots[i].keep.clone()).collect();
-                Some(UnitTrace {
-                    spans,
-                    features: features.to_vec(),
-                    rule_keep: units.rule_keep[u],
-                })
-            })
-            .collect();
+        let mut traces = Vec::new();
+        // Removed blocks with words since the last unit in play: what the island step reads.
+        let mut removed_before = 0;
+        for (u, members) in units.members.iter().enumerate() {
+            let worded = members.clone().filter(|&i| slots[i].whole.tokens > 0);
+            let Some(features) = units.features[u] else {
+                removed_before += worded.filter(|&i| slots[i].fate.is_some()).count() as u32;
+                continue;
+            };
+            traces.push(UnitTrace {
+                spans: members.clone().map(|i| slots[i].keep.clone()).collect(),
+                features: features.to_vec(),
+                rule_keep: units.rule_keep[u],
+                removed_before,
+                lines: worded.count() as u32,
+                words: members.clone().map(|i| words(&slots[i].facts)).sum(),
+            });
+            removed_before = 0;
+        }
         (title, traces)
     }
 
