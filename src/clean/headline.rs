@@ -349,7 +349,7 @@ fn first_repeated(
     repeated.then_some(first)
 }
 
-/// A title keeps at most this many affixes off ("Headline | Blog - Network").
+/// At most this many affixes come off a title ("Headline | Blog - Network" has two).
 const MAX_TITLE_AFFIXES: usize = 3;
 
 /// Is some block in play other than `head` made of exactly the tokens of `set`? Candidate
