@@ -547,6 +547,72 @@ fn dedup_of_recovered_bodies_finds_reprints_that_raw_text_hides() {
     assert_eq!(correct(&raw), raw.len());
 }
 
+/// A crawl dump without urls: its pages' sites are inferred from the template lines they
+/// share. Reprints of one article on several sites share its headline, source line and
+/// paragraphs, which must not make those sites one (the paragraphs would then go as that
+/// site's boilerplate, and with them the copies' likeness).
+#[test]
+fn pages_without_urls_are_cleaned_and_deduplicated_about_as_well() {
+    let truth = corpus("sample.truth.jsonl");
+    let truth_pairs = same_cluster_pairs(&std::fs::read_to_string(&truth).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let no_urls = dir.path().join("no-urls.jsonl");
+    let mut text = String::new();
+    for line in std::fs::read_to_string(corpus("sample.jsonl")).unwrap().lines() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        v.as_object_mut().unwrap().remove("url");
+        text.push_str(&format!("{v}\n"));
+    }
+    std::fs::write(&no_urls, text).unwrap();
+    let cleaned = dir.path().join("cleaned.jsonl");
+    let clusters = dir.path().join("clusters.jsonl");
+    // (macro F1 of the bodies, true pairs found, pairs found) for one input.
+    let scores = |input: &Path| {
+        let run = reprint(
+            &["clean", input.to_str().unwrap(), "-o", cleaned.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let args = [
+            "eval",
+            "clean",
+            "--truth",
+            truth.to_str().unwrap(),
+            "--pred",
+            cleaned.to_str().unwrap(),
+        ];
+        let eval = reprint(&args, None);
+        assert_eq!(eval.code, 0, "{}", eval.stderr);
+        let f1 = serde_json::from_slice::<serde_json::Value>(&eval.stdout).unwrap()["macro_f1"]
+            .as_f64()
+            .unwrap();
+        let args = [
+            "dedup",
+            input.to_str().unwrap(),
+            "-o",
+            "/dev/null",
+            "--clusters",
+            clusters.to_str().unwrap(),
+        ];
+        let run = reprint(&args, None);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let pairs = same_cluster_pairs(&std::fs::read_to_string(&clusters).unwrap());
+        (f1, pairs.intersection(&truth_pairs).count(), pairs.len())
+    };
+    let (f1, found, pairs) = scores(&corpus("sample.jsonl"));
+    let (f1_no_urls, found_no_urls, pairs_no_urls) = scores(&no_urls);
+    assert!(f1_no_urls > f1 - 0.02, "macro F1 {f1_no_urls} without urls, {f1} with");
+    assert!(
+        found_no_urls * 100 >= found * 95,
+        "{found_no_urls} true pairs without urls, {found} with"
+    );
+    assert_eq!(
+        (found, found_no_urls),
+        (pairs, pairs_no_urls),
+        "no false pair either way"
+    );
+}
+
 #[test]
 fn clean_writes_records_with_body_title_and_removals() {
     let run = reprint(&["clean", "corpora/seed.jsonl"], None);

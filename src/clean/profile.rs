@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
 
-use super::block::{ends_like_sentence, Part};
+use super::block::{ends_like_sentence, Part, LONG_KEY_BYTES};
 use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
 use crate::shingle::{Fold, SHINGLE_SEED};
@@ -53,6 +53,10 @@ pub struct PageFacts {
     blocks: Vec<u64>,
     shapes: Vec<u64>,
     affixes: Vec<u64>,
+    /// For a page without a site: the hashes of its blocks that may be a template's (short,
+    /// and not sentences), the evidence [`Learner::finish`] groups such pages by. Pages that
+    /// print the same article share its sentences, not a site.
+    template: Vec<u64>,
     /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
     words: Vec<(u64, u32, bool)>,
     /// Whether the page is in the function-word sample ([`WORDS_SAMPLE`]).
@@ -98,7 +102,11 @@ impl PageFacts {
             let part = analysis.block(text, b);
             facts.blocks.push(hash);
             facts.shapes.push(shape);
-            if count_words && part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str()) {
+            let sentence = part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str());
+            if page.site.is_none() && !sentence && part.span.len() < LONG_KEY_BYTES {
+                facts.template.push(hash);
+            }
+            if count_words && sentence {
                 let cjk = part.range.clone().filter(|&i| part.is_cjk(i)).count() * 2 > part.range.len();
                 for &t in part.hashes() {
                     // (occurrences, every occurrence in a CJK sentence)
@@ -111,7 +119,12 @@ impl PageFacts {
                 facts.affixes.push(affix.key);
             }
         }
-        for v in [&mut facts.blocks, &mut facts.shapes, &mut facts.affixes] {
+        for v in [
+            &mut facts.blocks,
+            &mut facts.shapes,
+            &mut facts.affixes,
+            &mut facts.template,
+        ] {
             v.sort_unstable();
             v.dedup();
         }
@@ -289,8 +302,15 @@ pub struct Learner {
     siteless: Vec<(u64, PageFacts)>,
 }
 
-/// Pages without a site join one inferred site when they share at least this many blocks.
+/// Pages without a site join one inferred site when they share at least this many of their
+/// template blocks (short lines that are not sentences: menus, headers, footers)...
 const SHARED_BLOCKS: u32 = 3;
+/// ... and at least this share (in percent) of the template blocks of the page that has
+/// fewer. Pages of one site share most of their template; pages of different sites share a
+/// few lines every site prints ("Home", "Search") or that travel with a reprinted article
+/// (its headline, "Source: ..."), which would otherwise chain unrelated pages into one site,
+/// and the article's paragraphs would go as that site's boilerplate.
+const SHARED_TEMPLATE_PERCENT: usize = 70;
 /// A block on more site-less pages than this is too common to tell sites apart.
 const SHARED_BLOCK_MAX_PAGES: usize = 200;
 /// The name prefix of an inferred site (not a host name: hosts cannot start with `~`).
@@ -323,12 +343,13 @@ impl Learner {
     }
 
     /// Group the pages without a site into inferred sites: pages that share
-    /// [`SHARED_BLOCKS`] blocks are one site's (a template prints the same lines on each).
+    /// [`SHARED_BLOCKS`] template blocks, and most of them ([`SHARED_TEMPLATE_PERCENT`]), are
+    /// one site's (a template prints the same lines on each).
     fn infer_sites(&mut self) -> Vec<(u64, String)> {
         let pages = std::mem::take(&mut self.siteless);
         let mut index: AHashMap<u64, Vec<u32>> = AHashMap::new();
         for (k, (_, facts)) in pages.iter().enumerate() {
-            for &h in &facts.blocks {
+            for &h in &facts.template {
                 index.entry(h).or_default().push(k as u32);
             }
         }
@@ -345,7 +366,12 @@ impl Learner {
         }
         let mut groups = crate::cluster::UnionFind::new(pages.len());
         for (&(a, b), &n) in &shared {
-            if n >= SHARED_BLOCKS {
+            let smaller = pages[a as usize]
+                .1
+                .template
+                .len()
+                .min(pages[b as usize].1.template.len());
+            if n >= SHARED_BLOCKS && n as usize * 100 >= smaller * SHARED_TEMPLATE_PERCENT {
                 groups.union(a, b);
             }
         }
@@ -640,6 +666,47 @@ mod tests {
         let key = affix_key(&[crate::text::token_hash(b"daydaynews")], Side::Trailing);
         assert_eq!(site.affix_pages(key), 2);
         assert!(profiles.site("b.com").is_none());
+    }
+
+    /// Pages without a site are grouped by the template lines they share, not by the lines a
+    /// reprinted article carries from site to site (its headline, its source, its paragraphs).
+    #[test]
+    fn pages_without_a_site_group_by_their_template() {
+        let alpha = "Alpha Gazette\nHome | World | Sport | Money\nSign in | Subscribe\n";
+        let alpha_end = "\nAbout | Contact | Privacy\nAlpha Gazette 2024";
+        let beta = "Beta Times\nHome · News · Culture · Tech\nNewsletter | Log in\n";
+        let beta_end = "\nTerms | Cookies | Careers\nBeta Times Group";
+        let story = |n: u32| {
+            format!(
+                "Story number {n} of the day\nThe council met on Monday {n} and it agreed to the new budget.\n\
+                 It was a long meeting and many people spoke for and against the plan {n}."
+            )
+        };
+        let reprint = "Storm closes the northern roads\nSource: Wire Service\n\
+                       A storm is on the way and the roads to the north are closed for the night.\n\
+                       The police asked drivers to stay at home until the wind has dropped.";
+        let texts = [
+            format!("{alpha}{}{alpha_end}", story(1)),
+            format!("{alpha}{}{alpha_end}", story(2)),
+            format!("{alpha}{reprint}{alpha_end}"),
+            format!("{beta}{}{beta_end}", story(3)),
+            format!("{beta}{reprint}{beta_end}"),
+        ];
+        let profiles = Profiles::learn(texts.iter().map(|text| Page {
+            text,
+            title: None,
+            site: None,
+        }));
+        let site = |k: u64| profiles.inferred_site(k).expect("every page has a sibling");
+        assert_eq!((site(1), site(2)), (site(0), site(0)));
+        assert_eq!(site(4), site(3));
+        assert_ne!(site(2), site(4), "the reprint does not join the two sites");
+        // The reprint's paragraphs are not its site's boilerplate: they are on no other page
+        // of either site (a key on one page only is not kept).
+        let paragraph = facts_of("A storm is on the way and the roads to the north are closed for the night.");
+        assert_eq!(profiles.site(site(2)).unwrap().block_pages(paragraph.hash), 0);
+        let menu = facts_of("Home | World | Sport | Money");
+        assert_eq!(profiles.site(site(2)).unwrap().block_pages(menu.hash), 3);
     }
 
     #[test]
