@@ -11,7 +11,8 @@
 //! - the profiles survive `to_json` / `from_json` unchanged, and `to_json` is deterministic;
 //! - the same holds for the page cleaned as a new page with the loaded profiles, among
 //!   pages that share only the ends of its lines (watermarks), and without a site (with
-//!   and without a title given).
+//!   and without a title given; alone, and learned with the reversed page, also without a
+//!   site, as the site inferred for the two).
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -59,6 +60,11 @@ fuzz_target!(|data: &[u8]| {
     //   headline, in-page repeats and chrome from the page's own evidence.
     let alone = Page { site: None, ..page };
     check(text, &Cleaner::new(&profiles).clean(&alone));
+    // - the page and the reversed one learned without a site: grouped into one inferred
+    //   site when they share enough template lines, and the page cleaned as its page.
+    let inferred = Profiles::learn([alone, Page { site: None, ..other }]);
+    let site = inferred.inferred_site(0);
+    check(text, &Cleaner::new(&inferred).clean(&Page { site, ..alone }));
     let titled = Page {
         title: text.lines().next(),
         ..alone
