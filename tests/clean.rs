@@ -472,3 +472,87 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&reused, &cleaned);
     }
 }
+
+/// A news page: the site's navigation and footer around an article of two long paragraphs
+/// (at least 256 bytes, what makes a page's copy key) around two short ones.
+fn news_page(topic: &str, place: &str) -> String {
+    let long = |n: u32| {
+        format!(
+            "Officials in {place} said on Monday that the {topic} would be reviewed again next month, \
+             after residents raised questions at a public meeting that ran late into the evening. \
+             The council expects a report from its advisers by the spring, and a vote on the {topic} \
+             could follow soon after that, according to a statement published on its website ({n})."
+        )
+    };
+    [
+        "Home | World | Business | Sport | Weather".to_owned(),
+        format!("Council to review the {topic} in {place}"),
+        long(1),
+        format!("The {topic} has divided {place} for years."),
+        format!("A spokesman for {place} declined to comment."),
+        long(2),
+        "Copyright 2024 The Valley Courier. All rights reserved.".to_owned(),
+    ]
+    .join("\n\n")
+}
+
+#[test]
+fn a_page_crawled_twice_keeps_its_short_paragraphs() {
+    let mut texts: Vec<String> = [
+        ("parking plan", "Ashford"),
+        ("school merger", "Brampton"),
+        ("water tariff", "Carlow"),
+        ("bus route", "Dunmore"),
+    ]
+    .iter()
+    .map(|(topic, place)| news_page(topic, place))
+    .collect();
+    // The same article crawled again: every block of it is on two pages of the site.
+    texts.push(texts[0].clone());
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    let cleaned = Cleaner::new(&profiles).clean(&pages[0]);
+    assert_accounts_for_all(pages[0].text, &cleaned);
+    for kept in ["has divided Ashford for years.", "A spokesman for Ashford declined"] {
+        let why: Vec<_> = cleaned
+            .removed
+            .iter()
+            .map(|r| (r.reason, &pages[0].text[r.span.clone()]))
+            .collect();
+        assert!(cleaned.body.contains(kept), "{kept:?} is kept; removed: {why:?}");
+    }
+    // The site's chrome is on the other articles' pages, and still goes.
+    for gone in ["Home | World", "All rights reserved"] {
+        assert!(!cleaned.body.contains(gone), "{gone:?} is removed: {}", cleaned.body);
+    }
+}
+
+#[test]
+fn pages_sharing_only_a_long_biography_are_not_copies() {
+    let bio = "About me: I have written about advertising in New York for nineteen years, first for \
+               agencies and then for magazines, and before that I sold ads for a radio station in \
+               Ohio. I dislike most of what I write about, and I say so, which is why people read \
+               this blog and why some of them write to me to complain every single week.";
+    let posts = [
+        "Five of the worst print ads of the month.",
+        "The best subway poster placement this year.",
+        "Why every bank now sounds like a yoga studio.",
+    ];
+    let texts: Vec<String> = posts
+        .iter()
+        .map(|post| {
+            format!("The Ad Desk\n\n{bio}\n\n{post}\n\nThe reader who sent this one in wins nothing at all, as usual.")
+        })
+        .collect();
+    let pages = pages_of_site(&texts, "addesk.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for (page, post) in pages.iter().zip(posts) {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert!(
+            !cleaned.body.contains("About me"),
+            "the biography goes: {}",
+            cleaned.body
+        );
+        assert!(cleaned.body.contains(post), "{post:?} is kept: {}", cleaned.body);
+    }
+}

@@ -136,6 +136,9 @@ const LONG_BOILERPLATE_PAGES: u32 = 2;
 const SHAPE_PAGES: u32 = 2;
 /// Templated lines are short.
 const SHAPE_MAX_TOKENS: u32 = 15;
+/// Pages with the same long paragraphs are copies of one page only when the text of this
+/// page that no other page of the site holds is under 1/this of those paragraphs' tokens.
+const COPY_OWN_SHARE: u32 = 10;
 /// Cleans pages with learned [`Profiles`]. Immutable and `Sync`: share one across threads.
 #[derive(Clone, Copy, Debug)]
 pub struct Cleaner<'p> {
@@ -157,6 +160,10 @@ pub struct Scratch {
     words: table::TokenTable<(u32, bool)>,
     /// Cleaning: each block hash's (first slot + 1, occurrences) on the page.
     repeats: table::TokenTable<(usize, u32)>,
+    /// Cleaning: the slots of the page's long paragraphs, and their site keys
+    /// ([`profile::copy_key`]).
+    long: Vec<usize>,
+    long_keys: Vec<u64>,
 }
 
 /// One block still in play, or a run of wrapped lines of one paragraph, with the features the
@@ -236,10 +243,13 @@ impl<'p> Cleaner<'p> {
             slots,
             head,
             repeats,
+            long,
+            long_keys,
             ..
         } = scratch;
         analysis.analyze(text);
         slots.clear();
+        long.clear();
         for b in 0..analysis.blocks.len() {
             let block = analysis.block(text, b);
             let whole = block.facts();
@@ -259,6 +269,9 @@ impl<'p> Cleaner<'p> {
                 Some(_) => block.site_keys_given(&whole),
                 None => (0, 0),
             };
+            if site.is_some() && profile::is_long_paragraph(block.span.len(), whole.sentence_end) {
+                long.push(slots.len());
+            }
             slots.push(Slot {
                 block: b,
                 site_keys,
@@ -285,8 +298,9 @@ impl<'p> Cleaner<'p> {
             }
         }
         let title = self.headline(page, analysis, slots, site, head, removed);
+        let copies = self.copies(site, slots, long, long_keys);
         for slot in slots.iter_mut() {
-            if slot.fate.is_none() && self.is_boilerplate(slot, site) {
+            if slot.fate.is_none() && self.is_boilerplate(slot, site, copies) {
                 slot.fate = Some(Reason::SiteBoilerplate);
             }
         }
@@ -392,6 +406,38 @@ impl<'p> Cleaner<'p> {
         }
     }
 
+    /// How many other learned pages of the site are copies of this one (the same article
+    /// crawled again): they hold every block it does, so they are no evidence that a block is
+    /// the site's. Pages that share their long paragraphs (`long`, slots) are copies only when
+    /// those paragraphs are on no other page of the site, and when every sentence of the page
+    /// is on all of them. Pages of a blog whose one long paragraph is the author's biography
+    /// share it, but each has sentences of its own.
+    fn copies(&self, site: Option<&SiteProfile>, slots: &[Slot], long: &[usize], keys: &mut Vec<u64>) -> u32 {
+        let Some(site) = site else {
+            return 0;
+        };
+        keys.clear();
+        keys.extend(long.iter().map(|&i| slots[i].site_keys.0));
+        let Some(key) = profile::copy_key(keys) else {
+            return 0;
+        };
+        let pages = site.copy_pages(key);
+        let closed = long.iter().all(|&i| slots[i].block_pages == pages);
+        // Text on no other page of the site: a re-crawl changes a widget or a counter, not a
+        // tenth of the article.
+        let own: u32 = slots
+            .iter()
+            .filter(|s| self.others(s.block_pages) == 0 && self.others(s.shape_pages) == 0)
+            .map(|s| s.whole.tokens)
+            .sum();
+        let article: u32 = long.iter().map(|&i| slots[i].whole.tokens).sum();
+        let shared = own * COPY_OWN_SHARE < article;
+        match closed && shared {
+            true => self.others(pages),
+            false => 0,
+        }
+    }
+
     /// Other learned pages of the site that hold this block.
     fn others(&self, pages: u32) -> u32 {
         pages.saturating_sub(u32::from(self.learned_from_these))
@@ -405,7 +451,9 @@ impl<'p> Cleaner<'p> {
         })
     }
 
-    fn is_boilerplate(&self, slot: &Slot, site: Option<&SiteProfile>) -> bool {
+    /// A block is the site's boilerplate when enough other pages of the site hold it besides
+    /// the page's `copies`.
+    fn is_boilerplate(&self, slot: &Slot, site: Option<&SiteProfile>, copies: u32) -> bool {
         if site.is_none() {
             return false;
         }
@@ -416,10 +464,10 @@ impl<'p> Cleaner<'p> {
         } else {
             BOILERPLATE_PAGES
         };
-        if f.tokens > 0 && self.others(slot.block_pages) >= needed {
+        if f.tokens > 0 && self.others(slot.block_pages) >= needed + copies {
             return true;
         }
-        f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(slot.shape_pages) >= SHAPE_PAGES
+        f.digit_tokens > 0 && f.tokens <= SHAPE_MAX_TOKENS && self.others(slot.shape_pages) >= SHAPE_PAGES + copies
     }
 }
 

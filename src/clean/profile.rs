@@ -28,7 +28,7 @@ use crate::text::TOKEN_SEED;
 /// The `format` field of saved profiles.
 pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
 /// The version of the saved profile format. Bump it when the meaning of any field changes.
-pub const PROFILE_VERSION: u32 = 4;
+pub const PROFILE_VERSION: u32 = 5;
 /// Function words kept per script class (words; Han/Kana/Hangul characters).
 const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
@@ -57,6 +57,9 @@ pub struct PageFacts {
     /// and not sentences), the evidence [`Learner::finish`] groups such pages by. Pages that
     /// print the same article share its sentences, not a site.
     template: Vec<u64>,
+    /// The page's long paragraphs as one key ([`copy_key`]): copies of the page (the same
+    /// article crawled again) share it.
+    copy: Option<u64>,
     /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
     words: Vec<(u64, u32, bool)>,
     /// Whether the page is in the function-word sample ([`WORDS_SAMPLE`]).
@@ -87,6 +90,7 @@ impl PageFacts {
         }
         words.clear();
         let blocks = analysis.blocks.len();
+        let mut long = Vec::new();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
             sampled,
@@ -102,9 +106,13 @@ impl PageFacts {
             let part = analysis.block(text, b);
             facts.blocks.push(hash);
             facts.shapes.push(shape);
-            let sentence = part.range.len() >= SENTENCE_MIN_TOKENS as usize && ends_like_sentence(part.str());
+            let sentence_end = ends_like_sentence(part.str());
+            let sentence = is_sentence(part.range.len() as u32, sentence_end);
             if page.site.is_none() && !sentence && part.span.len() < LONG_KEY_BYTES {
                 facts.template.push(hash);
+            }
+            if is_long_paragraph(part.span.len(), sentence_end) {
+                long.push(hash);
             }
             if count_words && sentence {
                 let cjk = part.range.clone().filter(|&i| part.is_cjk(i)).count() * 2 > part.range.len();
@@ -128,11 +136,42 @@ impl PageFacts {
             v.sort_unstable();
             v.dedup();
         }
+        facts.copy = copy_key(&mut long);
         facts.words.reserve_exact(words.len());
         facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
     }
 }
+
+/// Is a block of `tokens` tokens, ending like a sentence (or not), a sentence: what
+/// function words are counted from, and what a page's template is not.
+pub(crate) fn is_sentence(tokens: u32, sentence_end: bool) -> bool {
+    tokens >= SENTENCE_MIN_TOKENS && sentence_end
+}
+
+/// Is a block of `bytes` bytes, ending like a sentence (or not), a long paragraph: one of
+/// the blocks a page's [`copy_key`] is made of?
+pub(crate) fn is_long_paragraph(bytes: usize, sentence_end: bool) -> bool {
+    bytes >= LONG_KEY_BYTES && sentence_end
+}
+
+/// One key for a page's long paragraphs (their site keys, in any order: `keys` is sorted
+/// here), so that a page and its copies, the same article crawled again, have the same key;
+/// `None` for a page without any.
+pub(crate) fn copy_key(keys: &mut [u64]) -> Option<u64> {
+    if keys.is_empty() {
+        return None;
+    }
+    keys.sort_unstable();
+    let mut fold = Fold::new(COPY_SEED);
+    for &k in keys.iter() {
+        fold.push(k);
+    }
+    Some(fold.finish())
+}
+
+/// Seed of [`copy_key`].
+const COPY_SEED: u64 = 0x434f_5049_4553_3031; // "COPIES01"
 
 /// Which end of a block an affix sits at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,6 +251,7 @@ struct SiteCounts {
     blocks: KeyCounts,
     shapes: KeyCounts,
     affixes: KeyCounts,
+    copies: KeyCounts,
 }
 
 impl SiteCounts {
@@ -220,6 +260,9 @@ impl SiteCounts {
         self.blocks.add(&facts.blocks);
         self.shapes.add(&facts.shapes);
         self.affixes.add(&facts.affixes);
+        if let Some(key) = facts.copy {
+            self.copies.add(&[key]);
+        }
     }
 }
 
@@ -430,6 +473,7 @@ impl Learner {
                     blocks: c.blocks.finish(),
                     shapes: c.shapes.finish(),
                     affixes: c.affixes.finish(),
+                    copies: c.copies.finish(),
                 };
                 (name, profile)
             })
@@ -451,6 +495,8 @@ pub struct SiteProfile {
     pub(crate) blocks: TokenTable<u32>,
     pub(crate) shapes: TokenTable<u32>,
     pub(crate) affixes: TokenTable<u32>,
+    /// Pages by the key of their long paragraphs ([`copy_key`]): copies of one page.
+    pub(crate) copies: TokenTable<u32>,
 }
 
 impl SiteProfile {
@@ -473,6 +519,12 @@ impl SiteProfile {
     /// On how many learned pages this affix occurs.
     pub fn affix_pages(&self, key: u64) -> u32 {
         self.affixes.get(key).copied().unwrap_or(0)
+    }
+
+    /// How many learned pages have these long paragraphs ([`copy_key`]): a page and its
+    /// copies.
+    pub fn copy_pages(&self, key: u64) -> u32 {
+        self.copies.get(key).copied().unwrap_or(0)
     }
 }
 
@@ -540,6 +592,7 @@ impl Profiles {
                 blocks: sorted(&p.blocks),
                 shapes: sorted(&p.shapes),
                 affixes: sorted(&p.affixes),
+                copies: sorted(&p.copies),
             })
             .collect();
         sites.sort_unstable_by(|a, b| a.site.cmp(&b.site));
@@ -579,6 +632,7 @@ impl Profiles {
                     blocks: s.blocks.into_iter().collect(),
                     shapes: s.shapes.into_iter().collect(),
                     affixes: s.affixes.into_iter().collect(),
+                    copies: s.copies.into_iter().collect(),
                 };
                 (s.site, profile)
             })
@@ -610,6 +664,7 @@ struct SavedSite {
     blocks: Vec<(u64, u32)>,
     shapes: Vec<(u64, u32)>,
     affixes: Vec<(u64, u32)>,
+    copies: Vec<(u64, u32)>,
 }
 
 #[cfg(test)]
@@ -757,7 +812,21 @@ mod tests {
 
     #[test]
     fn json_round_trips_and_checks_its_version() {
-        let profiles = Profiles::learn(["Home\nA b c d\n", "Home\nE f g h\n"].iter().map(|t| page(t, "a.com")));
+        let long = "A paragraph long enough to be one of the article's, which copies of the page share. ".repeat(4);
+        let copy = format!("Home\n{}\n", long.trim_end());
+        let texts = ["Home\nA b c d\n", "Home\nE f g h\n", &copy, &copy];
+        let profiles = Profiles::learn(texts.iter().map(|t| page(t, "a.com")));
+        // The two copies are counted under one key.
+        assert_eq!(
+            profiles
+                .site("a.com")
+                .unwrap()
+                .copies
+                .iter()
+                .map(|(_, n)| n)
+                .collect::<Vec<_>>(),
+            [2]
+        );
         let json = profiles.to_json();
         assert_eq!(Profiles::from_json(&json).unwrap(), profiles);
         let old = json.replace(&format!("\"version\":{PROFILE_VERSION}"), "\"version\":0");
