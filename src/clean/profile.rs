@@ -521,7 +521,8 @@ impl SiteProfile {
         self.affixes.get(key).copied().unwrap_or(0)
     }
 
-    /// How many learned pages have these long paragraphs ([`copy_key`]): a page and its
+    /// How many learned pages have these long paragraphs (`key`, one hash of the sorted
+    /// keys of a page's blocks of 256 bytes or more that end like sentences): a page and its
     /// copies.
     pub fn copy_pages(&self, key: u64) -> u32 {
         self.copies.get(key).copied().unwrap_or(0)
