@@ -160,8 +160,8 @@ pub struct Scratch {
     words: table::TokenTable<(u32, bool)>,
     /// Cleaning: each block hash's (first slot + 1, occurrences) on the page.
     repeats: table::TokenTable<(usize, u32)>,
-    /// Cleaning: the slots of the page's long paragraphs, and their site keys
-    /// ([`profile::copy_key`]).
+    /// The slots of the page's long paragraphs (cleaning), and their site keys (cleaning and
+    /// learning: [`profile::copy_key`]).
     long: Vec<usize>,
     long_keys: Vec<u64>,
 }

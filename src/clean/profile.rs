@@ -82,7 +82,10 @@ impl PageFacts {
         let count_words = sampled || index < WORDS_ALL_PAGES;
         let text = page.text;
         let Scratch {
-            page: analysis, words, ..
+            page: analysis,
+            words,
+            long_keys: long,
+            ..
         } = scratch;
         match count_words {
             true => analysis.analyze(text),
@@ -90,7 +93,7 @@ impl PageFacts {
         }
         words.clear();
         let blocks = analysis.blocks.len();
-        let mut long = Vec::new();
+        long.clear();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
             sampled,
@@ -136,7 +139,7 @@ impl PageFacts {
             v.sort_unstable();
             v.dedup();
         }
-        facts.copy = copy_key(&mut long);
+        facts.copy = copy_key(long);
         facts.words.reserve_exact(words.len());
         facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
