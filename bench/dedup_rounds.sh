@@ -10,7 +10,8 @@
 #
 # Tools: raw-j1 raw-j2 (reprint dedup --raw), default-j1 default-j2 (reprint dedup, bodies
 # signed), rensa gaoya datasketch (bench/peers/*_dedup.py, threshold 0.8, 128 values, 5-word
-# shingles, 16 bands). Each run writes OUTDIR/<tool>.<round>.jsonl ({"id","cluster"} per line)
+# shingles, 16 bands); datatrove too (all cores as worker processes; slow: about 100 s for
+# 20,000 documents, so not in the default list). Each run writes OUTDIR/<tool>.<round>.jsonl ({"id","cluster"} per line)
 # and appends "tool round wall_s user_s sys_s max_rss_kb" to OUTDIR/runs.tsv.
 set -u
 if [ $# -lt 2 ]; then
@@ -41,7 +42,7 @@ for round in $(seq 1 "$ROUNDS"); do
             raw-j2) run "$tool" "$round" "$REPRINT" dedup --raw -j2 --progress never "$IN" -o /dev/null --clusters "$clusters" ;;
             default-j1) run "$tool" "$round" "$REPRINT" dedup -j1 --progress never "$IN" -o /dev/null --clusters "$clusters" ;;
             default-j2) run "$tool" "$round" "$REPRINT" dedup -j2 --progress never "$IN" -o /dev/null --clusters "$clusters" ;;
-            rensa | gaoya | datasketch)
+            rensa | gaoya | datasketch | datatrove)
                 run "$tool" "$round" "$PY" "$HERE/peers/${tool}_dedup.py" "$IN" "$clusters" \
                     --threshold 0.8 --num-perm 128 --ngram 5 ;;
             *) echo "unknown tool $tool" >&2; exit 2 ;;
