@@ -90,6 +90,20 @@ pub fn learn(
         });
         drop(to_learner);
         let profiles = merging.join().expect("the learner thread does not panic");
+        give_back_freed_memory();
         read.map(|()| (profiles, read_bytes.load(std::sync::atomic::Ordering::Relaxed)))
     })
+}
+
+/// Return the learner's freed memory to the system. Its counts of every block of every page
+/// are freed once pruned into the profiles, but glibc's allocator kept them (the learner's
+/// thread has an arena of its own) and the process stayed that large through the next pass:
+/// on a million generated pages, 540 MB resident after learning, 156 MB with this.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's arenas; it takes no
+    // pointer and is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
