@@ -409,9 +409,10 @@ impl<'p> Cleaner<'p> {
     /// How many other learned pages of the site are copies of this one (the same article
     /// crawled again): they hold every block it does, so they are no evidence that a block is
     /// the site's. Pages that share their long paragraphs (`long`, slots) are copies only when
-    /// those paragraphs are on no other page of the site, and when every sentence of the page
-    /// is on all of them. Pages of a blog whose one long paragraph is the author's biography
-    /// share it, but each has sentences of its own.
+    /// those paragraphs are on no other page of the site, and when the page's own text (blocks
+    /// and shapes on no other page) is under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog
+    /// whose one long paragraph is the author's biography share it, but each has text of its
+    /// own.
     fn copies(&self, site: Option<&SiteProfile>, slots: &[Slot], long: &[usize], keys: &mut Vec<u64>) -> u32 {
         let Some(site) = site else {
             return 0;
