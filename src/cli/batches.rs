@@ -1,5 +1,8 @@
 //! One pass over the inputs: a reader thread cuts them into batches of lines while the
-//! caller works on the previous batch (in parallel, on the worker pool).
+//! caller works on the previous batch (in parallel, on the worker pool). A mapped input is
+//! cut into spans of whole lines, found with one search each, and the caller's workers split
+//! a span into its lines: the reader then costs next to nothing, and the pages' first touch
+//! is shared by the workers instead of taken from them by a thread beside them.
 //!
 //! Every pass counts non-blank lines the same way, so each pass knows a line by its *slot*
 //! (its position among non-blank lines) without keeping any line. Standard input can be read
@@ -13,14 +16,19 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::io::{decode, open_lines, parse_record_lazy, FieldNames, LazyRecord, Lines, MappedFile, Source};
+use reprint::io::{
+    decode, open_lines, parse_record_lazy, split_lines, FieldNames, LazyRecord, Lines, MappedFile, Source,
+};
 use reprint::{Error, RecordError};
 
 use super::report::Reporter;
 
-/// Flush a batch at this many bytes or lines.
+/// Flush a batch at this many bytes or lines (lines counted only in inputs that are read, not
+/// mapped).
 const BATCH_BYTES: usize = 8 << 20;
 const BATCH_LINES: usize = 8192;
+/// A mapped batch is split into its lines in pieces of about this many bytes, one task each.
+const PIECE_BYTES: usize = 256 << 10;
 
 /// Non-blank lines of one input: copied into one buffer, or lent from the mapped input.
 pub struct Batch {
@@ -30,6 +38,8 @@ pub struct Batch {
     pub data: Vec<u8>,
     /// The mapped input the lines are in, when it is mapped.
     pub map: Option<Arc<MappedFile>>,
+    /// In a mapped input, the batch's bytes: whole lines, split by [`Batch::split`].
+    pub span: Range<usize>,
     /// Line number and byte range in `data` (or in the map) of each non-blank line.
     pub lines: Vec<(u64, Range<usize>)>,
     /// For lines in the map: where each line ends in it with its line ending (the line as
@@ -41,9 +51,46 @@ impl Batch {
     /// Let the pages of the batch's lines go from resident memory, when they are lent from
     /// a mapped input ([`MappedFile::release`]).
     fn release(&self) {
-        if let (Some(map), Some((_, first)), Some((_, last))) = (&self.map, self.lines.first(), self.lines.last()) {
-            map.release(first.start..last.end);
+        if let Some(map) = &self.map {
+            map.release(self.span.clone());
         }
+    }
+
+    /// Fill `lines` and `raw_ends` with the lines of a mapped batch's span, whose first line
+    /// is line `first` of its input, in parallel on the caller's pool. Returns the number of
+    /// lines in the span, blank ones included.
+    fn split(&mut self, first: u64) -> u64 {
+        let Some(map) = &self.map else {
+            return 0;
+        };
+        let mut pieces = Vec::new();
+        let mut at = self.span.start;
+        while at < self.span.end {
+            let piece = match at + PIECE_BYTES < self.span.end {
+                true => map.lines_from(at, PIECE_BYTES),
+                false => at..self.span.end,
+            };
+            at = piece.end;
+            pieces.push(piece);
+        }
+        let split: Vec<_> = pieces
+            .into_par_iter()
+            .map(|piece| {
+                let (mut lines, mut raw_ends) = (Vec::new(), Vec::new());
+                let count = split_lines(map, piece, 0, &mut lines, &mut raw_ends);
+                (lines, raw_ends, count)
+            })
+            .collect();
+        self.lines.clear();
+        self.raw_ends.clear();
+        let mut number = first;
+        for (lines, raw_ends, count) in split {
+            self.lines
+                .extend(lines.into_iter().map(|(n, range)| (number + n, range)));
+            self.raw_ends.extend(raw_ends);
+            number += count;
+        }
+        number - first
     }
 
     /// The content of line `i` of the batch (without its line ending).
@@ -158,11 +205,19 @@ pub fn for_each_batch(
         let rx = rx;
         let counter = read_bytes.clone();
         scope.spawn(move || read_all(sources, counter, stdin, tx, free_rx));
+        // The input whose mapped batches are being split, and the number of its next line.
+        let mut numbering = (usize::MAX, 1);
         for event in rx.iter() {
             match event {
                 Event::Failed(error) if pass == Pass::First => reporter.file_error(error)?,
                 Event::Failed(_) => {}
-                Event::Batch(batch) => {
+                Event::Batch(mut batch) => {
+                    if batch.map.is_some() {
+                        if numbering.0 != batch.source {
+                            numbering = (batch.source, 1);
+                        }
+                        numbering.1 += batch.split(numbering.1);
+                    }
                     each(&batch, reporter)?;
                     // The reader lets the batch's pages go when it takes the batch back to
                     // fill, off this thread's path from one batch to the next; a batch it will
@@ -193,8 +248,9 @@ fn read_all(sources: &[Source], counter: Arc<AtomicU64>, stdin: Stdin, tx: SyncS
             }
             _ => open_lines(source, counter.clone(), None),
         };
-        let result = lines
-            .and_then(|lines| batch_lines(index, lines, &tx, &free).map_err(|(line, e)| read_error(source, line, e)));
+        let result = lines.and_then(|lines| {
+            batch_lines(index, lines, &counter, &tx, &free).map_err(|(line, e)| read_error(source, line, e))
+        });
         if let Err(error) = result {
             if tx.send(Event::Failed(error)).is_err() {
                 return;
@@ -208,11 +264,13 @@ fn read_error(source: &Source, line: u64, e: std::io::Error) -> Error {
     Error::io(source.path(), detail)
 }
 
-/// Send the lines of one source in batches. On a read error, the batch so far is sent and
-/// the error returned with the last good line number.
+/// Send the lines of one source in batches: a mapped source as spans of whole lines (split by
+/// the caller, [`Batch::split`]; `counter` counts their bytes), any other line by line. On a
+/// read error, the batch so far is sent and the error returned with the last good line number.
 fn batch_lines(
     source: usize,
     mut lines: Lines,
+    counter: &AtomicU64,
     tx: &SyncSender<Event>,
     free: &Receiver<Batch>,
 ) -> Result<(), (u64, std::io::Error)> {
@@ -223,6 +281,7 @@ fn batch_lines(
             batch.source = source;
             batch.data.clear();
             batch.map.clone_from(&map);
+            batch.span = 0..0;
             batch.lines.clear();
             batch.raw_ends.clear();
             batch
@@ -234,10 +293,27 @@ fn batch_lines(
                 None => Vec::with_capacity(BATCH_BYTES + (1 << 16)),
             },
             map: map.clone(),
+            span: 0..0,
             lines: Vec::new(),
             raw_ends: Vec::new(),
         },
     };
+    if let Some(map) = &map {
+        let mut at = 0;
+        loop {
+            let span = map.lines_from(at, BATCH_BYTES);
+            if span.is_empty() {
+                return Ok(());
+            }
+            at = span.end;
+            counter.fetch_add(span.len() as u64, Ordering::Relaxed);
+            let mut batch = fresh();
+            batch.span = span;
+            if tx.send(Event::Batch(batch)).is_err() {
+                return Ok(());
+            }
+        }
+    }
     let mut batch = fresh();
     // Bytes of the batch's lines (in `data`, or in the map).
     let mut bytes = 0;
@@ -255,17 +331,9 @@ fn batch_lines(
         if line.is_blank() {
             continue;
         }
-        let range = match map {
-            Some(_) => {
-                batch.raw_ends.push(line.offset + line.raw.len());
-                line.offset..line.offset + line.content.len()
-            }
-            None => {
-                let start = batch.data.len();
-                batch.data.extend_from_slice(line.content);
-                start..batch.data.len()
-            }
-        };
+        let start = batch.data.len();
+        batch.data.extend_from_slice(line.content);
+        let range = start..batch.data.len();
         bytes += range.len();
         batch.lines.push((line.number, range));
         let full = bytes >= BATCH_BYTES || batch.lines.len() >= BATCH_LINES;
@@ -285,6 +353,56 @@ fn batch_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines of a mapped input, split batch by batch on the pool, keep their numbers across
+    /// batches and inputs: blank lines are counted and left out, and each input starts at 1.
+    #[test]
+    fn mapped_batches_number_lines_across_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sources = Vec::new();
+        let mut expected = Vec::new();
+        for (index, name) in ["a.jsonl", "b.jsonl"].iter().enumerate() {
+            let path = dir.path().join(name);
+            let mut text = String::new();
+            // About 2.5 batches; every eighth line blank, every third ending in CRLF.
+            for number in 1..=(5 * BATCH_BYTES / 2 / 600) as u64 {
+                match (number % 8 == 0, number % 3 == 0) {
+                    (true, _) => text.push_str("  \n"),
+                    (false, crlf) => {
+                        let line = format!("{{\"text\":\"{index} {number} {}\"}}", "y".repeat(560));
+                        text.push_str(&line);
+                        text.push_str(if crlf { "\r\n" } else { "\n" });
+                        expected.push((index, number, line));
+                    }
+                }
+            }
+            std::fs::write(&path, text).unwrap();
+            sources.push(Source::File(path));
+        }
+        let mut reporter = Reporter::new(false, false, None);
+        let (mut got, mut batches) = (Vec::new(), 0);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        pool.install(|| {
+            for_each_batch(
+                &sources,
+                Pass::First,
+                Stdin::None,
+                &Arc::default(),
+                &mut reporter,
+                |batch, _| {
+                    batches += 1;
+                    for (i, &(number, _)) in batch.lines.iter().enumerate() {
+                        let line = String::from_utf8(batch.line(i).to_vec()).unwrap();
+                        got.push((batch.source, number, line));
+                    }
+                    Ok(())
+                },
+            )
+        })
+        .unwrap();
+        assert!(batches >= 6, "{batches} batches");
+        assert_eq!(got, expected);
+    }
 
     /// A mapped input is read with only a few batches of its pages resident at a time: the
     /// pages of finished batches are let go (by the reader, as it takes the batches back),

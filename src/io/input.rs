@@ -15,7 +15,7 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -156,6 +156,12 @@ impl Deref for MappedFile {
 }
 
 impl MappedFile {
+    /// Whole lines from `at` (a line's start): through the end of the line that holds byte
+    /// `at + bytes - 1`, or to the input's end. Empty at the end.
+    pub fn lines_from(&self, at: usize, bytes: usize) -> Range<usize> {
+        whole_lines(&self.0, at, bytes)
+    }
+
     /// Let the pages of `range` go from this process's resident memory: a run that reads
     /// a large file once keeps only the batches it works on resident. The bytes stay
     /// readable: a read of the range maps the file's pages again (from the page cache).
@@ -342,17 +348,7 @@ impl Lines {
         };
         self.offset += line.len();
         self.line_no += 1;
-        let mut start = 0;
-        if self.line_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
-            start = 3;
-        }
-        let mut end = line.len();
-        if line[start..end].ends_with(b"\n") {
-            end -= 1;
-        }
-        if line[start..end].ends_with(b"\r") {
-            end -= 1;
-        }
+        let (start, end) = content_of(line, at == 0);
         Ok(Some(Line {
             number: self.line_no,
             content: &line[start..end],
@@ -360,6 +356,59 @@ impl Lines {
             offset: at + start,
         }))
     }
+}
+
+/// [`MappedFile::lines_from`] in `input`.
+fn whole_lines(input: &[u8], at: usize, bytes: usize) -> Range<usize> {
+    let from = (at + bytes.max(1) - 1).min(input.len());
+    let end = memchr::memchr(b'\n', &input[from..]).map_or(input.len(), |i| from + i + 1);
+    at..end
+}
+
+/// Where a line's content (`Line::content`) starts and ends in the line as read, `line`:
+/// without its line ending, and without the byte-order mark of an input's first line
+/// (`first`).
+fn content_of(line: &[u8], first: bool) -> (usize, usize) {
+    let start = match first && line.starts_with(b"\xEF\xBB\xBF") {
+        true => 3,
+        false => 0,
+    };
+    let mut end = line.len();
+    if line[start..end].ends_with(b"\n") {
+        end -= 1;
+    }
+    if line[start..end].ends_with(b"\r") {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// The non-blank lines of `span`, whole lines of `input` (a mapped input's bytes, `span`
+/// starting at a line's start and ending after a line ending or at the input's end), as
+/// [`Lines`] reads them: each line's number (`first` is the span's first line's) and content
+/// range go to `lines`, and where the line ends with its line ending to `raw_ends`. Returns
+/// how many lines the span holds, blank ones included.
+pub fn split_lines(
+    input: &[u8],
+    span: Range<usize>,
+    first: u64,
+    lines: &mut Vec<(u64, Range<usize>)>,
+    raw_ends: &mut Vec<usize>,
+) -> u64 {
+    let mut number = first;
+    let mut at = span.start;
+    while at < span.end {
+        let rest = &input[at..span.end];
+        let n = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+        let (start, end) = content_of(&rest[..n], at == 0);
+        if !rest[start..end].iter().all(u8::is_ascii_whitespace) {
+            lines.push((number, at + start..at + end));
+            raw_ends.push(at + n);
+        }
+        number += 1;
+        at += n;
+    }
+    number - first
 }
 
 /// The next line of a buffered reader, with its ending: lent from the reader's buffer when
@@ -416,6 +465,33 @@ impl Line<'_> {
 mod tests {
     use super::*;
     use std::io::Cursor;
+
+    proptest::proptest! {
+        /// Spans of whole lines, split apart (as a pass splits a mapped input's batches),
+        /// give the lines that reading the input line by line gives: the same numbers,
+        /// contents and ends, blank lines left out, a first line's byte-order mark dropped.
+        #[test]
+        fn split_spans_read_as_lines(text in "(\u{feff})?[a \t\r\n]{0,80}", piece in 1usize..24) {
+            let input = text.as_bytes();
+            let mut lines = Lines::new(Box::new(Cursor::new(input.to_vec())));
+            let mut expected = Vec::new();
+            while let Some(l) = lines.next_line().unwrap() {
+                if !l.is_blank() {
+                    expected.push((l.number, l.offset..l.offset + l.content.len(), l.offset + l.raw.len()));
+                }
+            }
+            let (mut got, mut raw_ends, mut number, mut at) = (Vec::new(), Vec::new(), 1, 0);
+            while at < input.len() {
+                let span = whole_lines(input, at, piece);
+                proptest::prop_assert!(span.end > at && (span.end == input.len() || input[span.end - 1] == b'\n'));
+                at = span.end;
+                number += split_lines(input, span, number, &mut got, &mut raw_ends);
+            }
+            proptest::prop_assert_eq!(number - 1, lines.line_no);
+            let got: Vec<_> = got.into_iter().zip(raw_ends).map(|((n, r), e)| (n, r, e)).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
 
     fn lines_of(bytes: &[u8]) -> Vec<(u64, Vec<u8>, bool)> {
         let mut lines = Lines::new(Box::new(Cursor::new(bytes.to_vec())));

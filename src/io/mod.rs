@@ -9,7 +9,7 @@ mod object;
 mod output;
 mod record;
 
-pub use input::{decode, open, open_lines, Line, Lines, MappedFile, Source};
+pub use input::{decode, open, open_lines, split_lines, Line, Lines, MappedFile, Source};
 pub use output::{remove_temporaries, same_file, write_all_vectored, Output};
 pub use record::{
     extend_record, extend_record_str, extend_record_with, parse_record, parse_record_lazy, url_host, FieldNames,
