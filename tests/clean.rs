@@ -527,6 +527,65 @@ fn a_page_crawled_twice_keeps_its_short_paragraphs() {
     }
 }
 
+/// A review whose text is wrapped at 60 columns: no line of it is a long paragraph.
+fn wrapped_review(film: &str, director: &str, views: u32) -> String {
+    let prose = format!(
+        "The opening scene of {film} sets a small town on fire, and {director} spends the next two \
+         hours asking who lit it. The cast is large and the script gives each of them a speech, \
+         some of them too long, most of them worth hearing. It is a patient film about a place \
+         that is being sold off one lot at a time, and it never tells you what to think of the \
+         buyers. See it on a big screen if you can find one still showing it this month."
+    );
+    let mut lines = vec![
+        "Flick Review: Film".to_owned(),
+        "FILM | Archives | Submissions".to_owned(),
+        "RECENTLY IN FILM".to_owned(),
+        format!("{film}"),
+        format!("dir. {director}"),
+    ];
+    let mut line = String::new();
+    for word in prose.split(' ') {
+        if line.len() + word.len() > 60 {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.push(format!("Read {views} times"));
+    lines.push("Copyright Flick Magazine".to_owned());
+    lines.join("\n")
+}
+
+#[test]
+fn a_wrapped_page_crawled_again_keeps_its_text() {
+    let mut texts = vec![
+        wrapped_review("Sunshine State", "John Sayles", 120),
+        wrapped_review("Lone Star", "John Sayles", 48),
+    ];
+    // The first review crawled again, its counter gone up: a site of two pages and a copy.
+    texts.push(wrapped_review("Sunshine State", "John Sayles", 131));
+    let pages = pages_of_site(&texts, "flick.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[2]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert_accounts_for_all(page.text, &cleaned);
+        let body = cleaned.body.replace('\n', " ");
+        for kept in [
+            "asking who lit it",
+            "a patient film about a place",
+            "See it on a big screen",
+        ] {
+            assert!(body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
+        }
+        for gone in ["FILM | Archives", "Copyright Flick"] {
+            assert!(!cleaned.body.contains(gone), "{gone:?} goes: {}", cleaned.body);
+        }
+    }
+}
+
 #[test]
 fn pages_sharing_only_a_long_biography_are_not_copies() {
     let bio = "About me: I have written about advertising in New York for nineteen years, first for \

@@ -14,7 +14,7 @@
 //! Profiles save as versioned JSON ([`Profiles::to_json`]); loading checks the format, its
 //! version and the token hash they were built with.
 
-use ahash::AHashMap;
+use ahash::{AHashMap, AHashSet};
 use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
@@ -176,6 +176,19 @@ pub(crate) fn copy_key(keys: &mut [u64]) -> Option<u64> {
 /// Seed of [`copy_key`].
 const COPY_SEED: u64 = 0x434f_5049_4553_3031; // "COPIES01"
 
+/// One key for all a page's blocks (`shapes`, sorted and without repeats: one key each, digits
+/// masked): a page crawled again, its counters and dates aside, has the same key.
+fn page_key(shapes: &[u64]) -> u64 {
+    let mut fold = Fold::new(PAGE_SEED);
+    for &k in shapes {
+        fold.push(k);
+    }
+    fold.finish()
+}
+
+/// Seed of [`page_key`].
+const PAGE_SEED: u64 = 0x5041_4745_5345_5431; // "PAGESET1"
+
 /// Which end of a block an affix sits at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Side {
@@ -255,10 +268,19 @@ struct SiteCounts {
     shapes: KeyCounts,
     affixes: KeyCounts,
     copies: KeyCounts,
+    /// The [`page_key`]s of the pages counted.
+    seen: AHashSet<u64>,
 }
 
 impl SiteCounts {
+    /// Count a page's keys, unless a page with the same blocks (the same page crawled again,
+    /// [`page_key`]) was counted: a page fetched twice would otherwise be on two pages of
+    /// the site, every line of it, article and all, and a site with few pages would seem to
+    /// print its article as boilerplate. The first copy of the input's order is counted.
     fn add(&mut self, facts: PageFacts) {
+        if !self.seen.insert(page_key(&facts.shapes)) {
+            return;
+        }
         self.pages += 1;
         self.blocks.add(&facts.blocks);
         self.shapes.add(&facts.shapes);
@@ -735,10 +757,13 @@ mod tests {
         let alpha_end = "\nAbout | Contact | Privacy\nAlpha Gazette 2024";
         let beta = "Beta Times\nHome · News · Culture · Tech\nNewsletter | Log in\n";
         let beta_end = "\nTerms | Cookies | Careers\nBeta Times Group";
-        let story = |n: u32| {
+        // Stories differ in words, not only in digits (pages that differ only in their
+        // digits are one page crawled twice, counted once).
+        let story = |n: usize| {
+            let topic = ["budget", "bridge", "library"][n - 1];
             format!(
-                "Story number {n} of the day\nThe council met on Monday {n} and it agreed to the new budget.\n\
-                 It was a long meeting and many people spoke for and against the plan {n}."
+                "Story number {n} of the day\nThe council met on Monday {n} and it agreed to the new {topic}.\n\
+                 It was a long meeting and many people spoke for and against the {topic} plan {n}."
             )
         };
         let reprint = "Storm closes the northern roads\nSource: Wire Service\n\
@@ -818,9 +843,12 @@ mod tests {
     fn json_round_trips_and_checks_its_version() {
         let long = "A paragraph long enough to be one of the article's, which copies of the page share. ".repeat(4);
         let copy = format!("Home\n{}\n", long.trim_end());
-        let texts = ["Home\nA b c d\n", "Home\nE f g h\n", &copy, &copy];
+        let recrawl = format!("Home\nMost read\n{}\n", long.trim_end());
+        let texts = ["Home\nA b c d\n", "Home\nE f g h\n", &copy, &recrawl, &copy];
         let profiles = Profiles::learn(texts.iter().map(|t| page(t, "a.com")));
-        // The two copies are counted under one key.
+        // The page crawled again with a widget more, and the one crawled again as it was,
+        // which is not counted again: two pages under one key, four counted.
+        assert_eq!(profiles.site("a.com").unwrap().pages, 4);
         assert_eq!(
             profiles
                 .site("a.com")
