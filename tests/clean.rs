@@ -586,6 +586,110 @@ fn a_wrapped_page_crawled_again_keeps_its_text() {
     }
 }
 
+/// A news page of short paragraphs (none of 256 bytes), with `extra` lines after them.
+fn brief_page(topic: &str, place: &str, extra: &[&str]) -> String {
+    let mut blocks = vec![
+        "Home | World | Business | Sport".to_owned(),
+        format!("Council to review the {topic} in {place}"),
+        format!("Officials in {place} said on Monday that the {topic} would be reviewed again next month."),
+        format!("Residents raised questions about the {topic} at a public meeting that ran late."),
+        format!("A vote on the {topic} could follow in the spring, the council said in a statement."),
+    ];
+    blocks.extend(extra.iter().map(|e| e.to_string()));
+    blocks.push("Copyright 2024 The Valley Courier. All rights reserved.".to_owned());
+    blocks.join("\n\n")
+}
+
+#[test]
+fn a_page_of_short_paragraphs_crawled_again_with_a_widget_keeps_them() {
+    let texts = vec![
+        brief_page("parking plan", "Ashford", &[]),
+        brief_page("school merger", "Brampton", &[]),
+        brief_page("water tariff", "Carlow", &[]),
+        // The first article crawled again, a widget added: not the same page as it was.
+        brief_page("parking plan", "Ashford", &["Most read: Storm closes the coast road"]),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[3]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert_accounts_for_all(page.text, &cleaned);
+        for kept in ["would be reviewed again next month.", "A vote on the parking plan"] {
+            assert!(cleaned.body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
+        }
+        for gone in ["Home | World", "All rights reserved"] {
+            assert!(!cleaned.body.contains(gone), "{gone:?} goes: {}", cleaned.body);
+        }
+    }
+}
+
+#[test]
+fn copies_are_found_past_a_long_paragraph_on_every_page() {
+    let about = "About the Courier: the Valley Courier has reported on the towns of the valley since \
+                 1921, and it is owned by a trust that its readers elect. It takes no money from \
+                 the councils it reports on, and it prints every correction on its second page, \
+                 under the name of the reporter who made the mistake.";
+    let with_about = |topic: &str, place: &str, extra: &str| format!("{about}\n\n{}{extra}", news_page(topic, place));
+    let texts = vec![
+        with_about("parking plan", "Ashford", ""),
+        with_about("school merger", "Brampton", ""),
+        with_about("water tariff", "Carlow", ""),
+        with_about("parking plan", "Ashford", "\n\nMost read: Storm closes the coast road"),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[3]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        // The article's short paragraphs, on the two copies only, are not the site's
+        // boilerplate (whatever the chrome step makes of them); the about text is.
+        let site_lines: Vec<&str> = removals(&cleaned, Reason::SiteBoilerplate)
+            .into_iter()
+            .map(|span| &page.text[span])
+            .collect();
+        for article in ["The parking plan has divided", "A spokesman for Ashford declined"] {
+            assert!(
+                !site_lines.iter().any(|l| l.starts_with(article)),
+                "{article:?} is not site boilerplate: {site_lines:?}"
+            );
+        }
+        assert!(
+            site_lines.iter().any(|l| l.starts_with("About the Courier")),
+            "{site_lines:?}"
+        );
+    }
+}
+
+#[test]
+fn a_gallery_whose_pages_share_only_their_notice_is_not_one_page() {
+    // No long paragraph on any page: the notice, on all four, is each page's one paragraph.
+    let texts: Vec<String> = ["Sunset", "Harbour", "Lighthouse", "Dunes"]
+        .iter()
+        .map(|caption| {
+            format!(
+                "Coast Photos\nHome | Photos | About\n{caption}\n\
+                 All photos on this site are the work of their owners and may not be used without asking.\n\
+                 Contact us"
+            )
+        })
+        .collect();
+    let pages = pages_of_site(&texts, "coastphotos.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in &pages {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        // The site's lines go as its boilerplate, seen on the other pages, not only as chrome.
+        let site_lines: Vec<&str> = removals(&cleaned, Reason::SiteBoilerplate)
+            .into_iter()
+            .map(|span| &page.text[span])
+            .collect();
+        for line in ["Coast Photos", "Contact us", "All photos on this site are the work"] {
+            assert!(
+                site_lines.iter().any(|l| l.starts_with(line)),
+                "{line:?} is site boilerplate: {site_lines:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn pages_sharing_only_a_long_biography_are_not_copies() {
     let bio = "About me: I have written about advertising in New York for nineteen years, first for \

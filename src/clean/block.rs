@@ -142,6 +142,10 @@ pub(crate) struct Tokens {
 /// ([`Part::site_keys`]). Part of the saved profile format.
 pub const LONG_KEY_BYTES: usize = 256;
 
+/// A page without long paragraphs has its copy key made of its paragraphs of this many bytes
+/// or more ([`PageText::long_paragraphs`]).
+const SHORT_PARAGRAPH_BYTES: usize = 64;
+
 /// The seed of the hash of a long block's bytes. Part of the saved profile format.
 const LONG_KEY_SEED: u64 = 0x4c4f_4e47_4b45_5934; // "LONGKEY4"
 
@@ -373,6 +377,57 @@ impl PageText {
         }
         let part = self.block(text, b);
         (!part.range.is_empty() || part.span.len() >= LONG_KEY_BYTES).then(|| part.site_keys())
+    }
+
+    /// Does block `b` have site keys ([`PageText::site_keys`] is `Some`), after either analysis?
+    fn keyed(&self, b: usize) -> bool {
+        self.folded.get(b).is_some_and(Option::is_some)
+            || !self.ranges[b].is_empty()
+            || self.blocks[b].span.len() >= LONG_KEY_BYTES
+    }
+
+    /// The blocks of the page's long paragraphs, in order, into `out`: a run of keyed blocks
+    /// that read as one paragraph ([`continues_paragraph`]: one line, or lines wrapped at a
+    /// fixed width), of [`LONG_KEY_BYTES`] or more in all and ending like a sentence; on a
+    /// page without one, its paragraphs of [`SHORT_PARAGRAPH_BYTES`] or more, and then the
+    /// answer is `true` (`short` is the caller's spare list). What a page's copy key is made
+    /// of; the same after either analysis.
+    pub(crate) fn long_paragraphs(&self, text: &str, out: &mut Vec<usize>, short: &mut Vec<usize>) -> bool {
+        out.clear();
+        short.clear();
+        // The run being read (consecutive blocks), its bytes, and whether its last block ends
+        // like a sentence.
+        let (mut run, mut bytes, mut ends) = (0..0, 0, false);
+        let mut close = |run: Range<usize>, bytes: usize, ends: bool| {
+            if ends && bytes >= LONG_KEY_BYTES {
+                out.extend(run);
+            } else if ends && bytes >= SHORT_PARAGRAPH_BYTES && out.is_empty() {
+                short.extend(run);
+            }
+        };
+        for (b, block) in self.blocks.iter().enumerate() {
+            if !self.keyed(b) {
+                close(std::mem::replace(&mut run, b + 1..b + 1), bytes, ends);
+                continue;
+            }
+            let line = &text[block.span.clone()];
+            let joins = !run.is_empty()
+                && !block.blank_before
+                && continues_paragraph(&text[self.blocks[b - 1].span.clone()], ends, line);
+            if !joins {
+                close(std::mem::replace(&mut run, b..b), bytes, ends);
+                bytes = 0;
+            }
+            run.end = b + 1;
+            bytes += line.len();
+            ends = ends_like_sentence(line);
+        }
+        close(run, bytes, ends);
+        if out.is_empty() {
+            std::mem::swap(out, short);
+            return true;
+        }
+        false
     }
 
     /// Block `b` as a [`Part`] of `text`.
@@ -608,13 +663,40 @@ pub(crate) fn may_hold_marks(bytes: &[u8]) -> bool {
 
 /// Does `block` end like a sentence? Closing quotes and brackets after the mark are allowed.
 pub fn ends_like_sentence(block: &str) -> bool {
-    // Most blocks that do not end like a sentence end in a letter or a digit.
-    if block.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric) {
-        return false;
+    // Most blocks end in a letter or a digit, or in a sentence mark, or in another ASCII
+    // character that is no closing quote or bracket: told by their last byte.
+    match block.as_bytes().last() {
+        None => return false,
+        Some(b'.' | b'!' | b'?') => return true,
+        Some(&c) if c.is_ascii() && !matches!(c, b'"' | b'\'' | b')' | b']') && !c.is_ascii_whitespace() => {
+            return false
+        }
+        _ => {}
     }
     let closing = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）');
     let rest = block.trim_end().trim_end_matches(closing);
     rest.ends_with(['.', '!', '?', '…', '。', '！', '？', '．'])
+}
+
+/// Does line `next` continue the paragraph of line `prev` (text wrapped at a fixed width)?
+/// When `prev` stops mid-sentence (`prev_sentence_end` false, and no colon) and `next` starts
+/// in lowercase, or `prev` is long (60 characters or more) and `next` not short (20 or more).
+pub(crate) fn continues_paragraph(prev: &str, prev_sentence_end: bool, next: &str) -> bool {
+    if prev_sentence_end || prev.ends_with(':') {
+        return false;
+    }
+    let lower = next.chars().next().is_some_and(char::is_lowercase);
+    lower || (at_least_chars(prev, 60) && at_least_chars(next, 20))
+}
+
+/// Does `s` hold `n` characters or more (`n` > 0)? Read only when its length in bytes does not
+/// tell (a character is 1-4 bytes).
+fn at_least_chars(s: &str, n: usize) -> bool {
+    match s.len() {
+        len if len < n => false,
+        len if len >= 4 * n => true,
+        _ => s.chars().nth(n - 1).is_some(),
+    }
 }
 
 /// Count menu separators that stand between words (`Home | World | Sports` has two): a
@@ -765,8 +847,8 @@ mod tests {
 
     proptest::proptest! {
         /// Learning's partial analysis gives every block the site keys of the full one
-        /// (folded from the tokens of a block it keeps no tokens of), and the blocks it
-        /// keeps tokens of the same tokens.
+        /// (folded from the tokens of a block it keeps no tokens of), the blocks it keeps
+        /// tokens of the same tokens, and the page the same long paragraphs.
         #[test]
         fn keys_of_the_partial_analysis_are_those_of_the_full_one(
             lines in proptest::collection::vec("([A-Za-z]{1,9}|[0-9]{1,4}|中文|é| | - | \\| |[.,!])*", 0..12),
@@ -783,6 +865,10 @@ mod tests {
             full.analyze(&text);
             partial.analyze_for_keys(&text);
             proptest::prop_assert_eq!(full.blocks.len(), partial.blocks.len());
+            let (mut long_full, mut long_partial, mut spare) = (Vec::new(), Vec::new(), Vec::new());
+            let short_full = full.long_paragraphs(&text, &mut long_full, &mut spare);
+            let short_partial = partial.long_paragraphs(&text, &mut long_partial, &mut spare);
+            proptest::prop_assert_eq!((short_full, long_full), (short_partial, long_partial));
             for b in 0..full.blocks.len() {
                 let (f, p) = (full.block(&text, b), partial.block(&text, b));
                 // Keys folded as the tokens came, or of the tokens kept, or of the bytes.
@@ -797,6 +883,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    proptest::proptest! {
+        /// The last-byte shortcuts of `ends_like_sentence` agree with the rule in full.
+        #[test]
+        fn sentence_ends_by_their_last_byte_agree(block in "[a-z .!?:;,)\\]\"'”’»」）。！？…|-]{0,6}") {
+            let closing = |c: char| matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '」' | '』' | '）');
+            let rest = block.trim_end().trim_end_matches(closing);
+            let full = rest.ends_with(['.', '!', '?', '…', '。', '！', '？', '．']);
+            proptest::prop_assert_eq!(ends_like_sentence(&block), full);
+        }
+    }
+
+    #[test]
+    fn long_paragraphs_join_wrapped_lines() {
+        let wrapped = "The council met on Monday and agreed, after a long debate that ran\n\
+                       well into the night, to review the parking plan again next month.";
+        let short = "A short paragraph that ends like a sentence, of 64 bytes or more.";
+        let menu = "Home | World | Business | Sport | Weather | Travel | Culture | Science";
+        let with = |first: &str, rest: &str| {
+            let text = format!("{first}\n\n{rest}");
+            let (mut page, mut out, mut spare) = (PageText::default(), Vec::new(), Vec::new());
+            page.analyze(&text);
+            let short = page.long_paragraphs(&text, &mut out, &mut spare);
+            (out, short)
+        };
+        // After the menu (block 0): a paragraph wrapped over three lines (1-3, 273 bytes),
+        // then one over two (4-5, 136 bytes) and a short one (6), left out of a page with a
+        // long paragraph.
+        let text = format!("{wrapped} {wrapped}\n{wrapped}\n\n{short}");
+        assert_eq!(with(menu, &text), (vec![1, 2, 3], false));
+        // A blank line parts two paragraphs, each short.
+        assert_eq!(with(menu, &format!("{wrapped}\n\n{short}")), (vec![1, 2, 3], true));
+        // Nothing that ends like a sentence: no paragraph.
+        assert_eq!(with(menu, menu), (vec![], true));
     }
 
     #[test]

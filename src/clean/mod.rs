@@ -136,8 +136,8 @@ const LONG_BOILERPLATE_PAGES: u32 = 2;
 const SHAPE_PAGES: u32 = 2;
 /// Templated lines are short.
 const SHAPE_MAX_TOKENS: u32 = 15;
-/// Pages with the same long paragraphs are copies of one page only when the text of this
-/// page that no other page of the site holds is under 1/this of those paragraphs' tokens.
+/// Pages with the same long paragraphs are copies of one page only when the sentences of this
+/// page that no other page of the site holds are under 1/this of those paragraphs' tokens.
 const COPY_OWN_SHARE: u32 = 10;
 /// Cleans pages with learned [`Profiles`]. Immutable and `Sync`: share one across threads.
 #[derive(Clone, Copy, Debug)]
@@ -160,9 +160,11 @@ pub struct Scratch {
     words: table::TokenTable<(u32, bool)>,
     /// Cleaning: each block hash's (first slot + 1, occurrences) on the page.
     repeats: table::TokenTable<(usize, u32)>,
-    /// The slots of the page's long paragraphs (cleaning), and their site keys (cleaning and
-    /// learning: [`profile::copy_key`]).
+    /// The blocks (and slots) of the page's long paragraphs, a spare list for finding them
+    /// ([`PageText::long_paragraphs`](block::PageText::long_paragraphs)), and their site keys
+    /// ([`profile::copy_key`]).
     long: Vec<usize>,
+    short: Vec<usize>,
     long_keys: Vec<u64>,
 }
 
@@ -244,12 +246,12 @@ impl<'p> Cleaner<'p> {
             head,
             repeats,
             long,
+            short: spare,
             long_keys,
             ..
         } = scratch;
         analysis.analyze(text);
         slots.clear();
-        long.clear();
         for b in 0..analysis.blocks.len() {
             let block = analysis.block(text, b);
             let whole = block.facts();
@@ -269,9 +271,6 @@ impl<'p> Cleaner<'p> {
                 Some(_) => block.site_keys_given(&whole),
                 None => (0, 0),
             };
-            if site.is_some() && profile::is_long_paragraph(block.span.len(), whole.sentence_end) {
-                long.push(slots.len());
-            }
             slots.push(Slot {
                 block: b,
                 site_keys,
@@ -284,6 +283,15 @@ impl<'p> Cleaner<'p> {
                 fate,
             });
         }
+
+        // A slot is its block: the long paragraphs' blocks are their slots.
+        let short = match site {
+            Some(_) => analysis.long_paragraphs(text, long, spare),
+            None => {
+                long.clear();
+                false
+            }
+        };
 
         // Each block's site counts, looked up once, all in one loop: site tables are large and
         // a lookup is a cache miss, so the lookups of a page are best in flight together (the
@@ -298,7 +306,7 @@ impl<'p> Cleaner<'p> {
             }
         }
         let title = self.headline(page, analysis, slots, site, head, removed);
-        let copies = self.copies(site, slots, long, long_keys);
+        let copies = self.copies(site, slots, (long, short), long_keys);
         for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site, copies) {
                 slot.fate = Some(Reason::SiteBoilerplate);
@@ -409,32 +417,56 @@ impl<'p> Cleaner<'p> {
     /// How many other learned pages of the site are copies of this one (the same article
     /// crawled again): they hold every block it does, so they are no evidence that a block is
     /// the site's. Pages that share their long paragraphs (`long`, slots) are copies only when
-    /// those paragraphs are on no other page of the site, and when the page's own text (blocks
-    /// and shapes on no other page) is under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog
-    /// whose one long paragraph is the author's biography share it, but each has text of its
-    /// own.
-    fn copies(&self, site: Option<&SiteProfile>, slots: &[Slot], long: &[usize], keys: &mut Vec<u64>) -> u32 {
+    /// those paragraphs are on no other page of the site (or are its boilerplate, the copies
+    /// discounted), and when the page's own sentences (blocks and shapes on no other page) are
+    /// under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog whose one long paragraph is the
+    /// author's biography share it, but each has text of its own.
+    fn copies(
+        &self,
+        site: Option<&SiteProfile>,
+        slots: &[Slot],
+        (long, short): (&[usize], bool),
+        keys: &mut Vec<u64>,
+    ) -> u32 {
         let Some(site) = site else {
             return 0;
         };
         keys.clear();
         keys.extend(long.iter().map(|&i| slots[i].site_keys.0));
-        let Some(key) = profile::copy_key(keys) else {
+        let Some(key) = profile::copy_key(keys, short) else {
             return 0;
         };
         let pages = site.copy_pages(key);
-        let closed = long.iter().all(|&i| slots[i].block_pages == pages);
-        // Text on no other page of the site: a re-crawl changes a widget or a counter, not a
-        // tenth of the article.
+        // Every page of a site of three or more with the same short paragraphs: those are
+        // the site's template (a notice on each page of a gallery), not an article crawled
+        // that many times (the same page crawled again as it was is counted once,
+        // `profile::page_key`).
+        if short && pages >= site.pages && site.pages > 2 {
+            return 0;
+        }
+        let copies = self.others(pages);
+        // The paragraphs on the copies only are the article; one on more pages must be the
+        // site's boilerplate even when the copies are discounted (a long "about" text in
+        // every page's sidebar), or the pages are not copies.
+        let mut article = 0;
+        for &i in long {
+            let slot = &slots[i];
+            if slot.block_pages == pages {
+                article += slot.whole.tokens;
+            } else if !self.is_boilerplate(slot, Some(site), copies) {
+                return 0;
+            }
+        }
+        // Sentences on no other page of the site: a re-crawl changes a widget's headlines or
+        // a counter, not a tenth of the article's prose; another post has prose of its own.
         let own: u32 = slots
             .iter()
             .filter(|s| self.others(s.block_pages) == 0 && self.others(s.shape_pages) == 0)
+            .filter(|s| s.whole.sentence_end)
             .map(|s| s.whole.tokens)
             .sum();
-        let article: u32 = long.iter().map(|&i| slots[i].whole.tokens).sum();
-        let shared = own * COPY_OWN_SHARE < article;
-        match closed && shared {
-            true => self.others(pages),
+        match article > 0 && own * COPY_OWN_SHARE < article {
+            true => copies,
             false => 0,
         }
     }

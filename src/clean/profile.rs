@@ -28,7 +28,7 @@ use crate::text::TOKEN_SEED;
 /// The `format` field of saved profiles.
 pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
 /// The version of the saved profile format. Bump it when the meaning of any field changes.
-pub const PROFILE_VERSION: u32 = 5;
+pub const PROFILE_VERSION: u32 = 6;
 /// Function words kept per script class (words; Han/Kana/Hangul characters).
 const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
@@ -84,6 +84,8 @@ impl PageFacts {
         let Scratch {
             page: analysis,
             words,
+            long: long_blocks,
+            short: spare,
             long_keys: long,
             ..
         } = scratch;
@@ -91,6 +93,8 @@ impl PageFacts {
             true => analysis.analyze(text),
             false => analysis.analyze_for_keys(text),
         }
+        let short = analysis.long_paragraphs(text, long_blocks, spare);
+        let mut long_blocks = long_blocks.iter().peekable();
         words.clear();
         let blocks = analysis.blocks.len();
         long.clear();
@@ -114,7 +118,7 @@ impl PageFacts {
             if page.site.is_none() && !sentence && part.span.len() < LONG_KEY_BYTES {
                 facts.template.push(hash);
             }
-            if is_long_paragraph(part.span.len(), sentence_end) {
+            if long_blocks.next_if_eq(&&b).is_some() {
                 long.push(hash);
             }
             if count_words && sentence {
@@ -139,7 +143,7 @@ impl PageFacts {
             v.sort_unstable();
             v.dedup();
         }
-        facts.copy = copy_key(long);
+        facts.copy = copy_key(long, short);
         facts.words.reserve_exact(words.len());
         facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
@@ -152,21 +156,16 @@ pub(crate) fn is_sentence(tokens: u32, sentence_end: bool) -> bool {
     tokens >= SENTENCE_MIN_TOKENS && sentence_end
 }
 
-/// Is a block of `bytes` bytes, ending like a sentence (or not), a long paragraph: one of
-/// the blocks a page's [`copy_key`] is made of?
-pub(crate) fn is_long_paragraph(bytes: usize, sentence_end: bool) -> bool {
-    bytes >= LONG_KEY_BYTES && sentence_end
-}
-
 /// One key for a page's long paragraphs (their site keys, in any order: `keys` is sorted
 /// here), so that a page and its copies, the same article crawled again, have the same key;
-/// `None` for a page without any.
-pub(crate) fn copy_key(keys: &mut [u64]) -> Option<u64> {
+/// `None` for a page without any. Keys of short paragraphs (`short`, a page without long
+/// ones: [`crate::clean::block::PageText::long_paragraphs`]) are kept apart from keys of long ones.
+pub(crate) fn copy_key(keys: &mut [u64], short: bool) -> Option<u64> {
     if keys.is_empty() {
         return None;
     }
     keys.sort_unstable();
-    let mut fold = Fold::new(COPY_SEED);
+    let mut fold = Fold::new(COPY_SEED ^ u64::from(short));
     for &k in keys.iter() {
         fold.push(k);
     }

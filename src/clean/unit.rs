@@ -376,15 +376,9 @@ pub(crate) fn trailing_islands(lines: &[Line], out: &mut Vec<usize>) {
     }
 }
 
-/// Does line `next` continue the paragraph of line `prev` (text wrapped at a fixed width)?
-/// When `prev` stops mid-sentence and `next` starts in lowercase, or `prev` is long and
-/// stops without a sentence mark.
+/// Does line `next` continue the paragraph of line `prev` (the kept text of `prev_slot`)?
 fn continues(prev_slot: &Slot, prev: &str, next: &str) -> bool {
-    if prev_slot.facts.sentence_end || prev.ends_with(':') {
-        return false;
-    }
-    let lower = next.chars().next().is_some_and(char::is_lowercase);
-    lower || (prev_slot.facts.chars >= 60 && next.chars().count() >= 20)
+    crate::clean::block::continues_paragraph(prev, prev_slot.facts.sentence_end, next)
 }
 
 #[cfg(test)]
