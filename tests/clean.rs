@@ -624,6 +624,45 @@ fn a_page_of_short_paragraphs_crawled_again_with_a_widget_keeps_them() {
 }
 
 #[test]
+fn copies_of_short_paragraphs_are_found_past_the_sites_long_notice() {
+    let notice = "This page is best viewed in an up-to-date web browser with style sheets (CSS) \
+                  enabled. While you will be able to view the content of this page in your current \
+                  browser, you will not be able to get the full visual experience. Please consider \
+                  upgrading your browser software or enabling style sheets if you are able to.";
+    let long_story = "The harbour board met on Tuesday and agreed, after a debate that ran for most \
+                      of the afternoon, to spend the reserve on dredging the channel before the \
+                      winter storms, which last year closed the port to larger boats for a month \
+                      and cost the fishing fleet a season's worth of landings.";
+    let with_notice = |body: String| format!("{body}\n\n{notice}");
+    let texts = vec![
+        with_notice(brief_page("parking plan", "Ashford", &[])),
+        with_notice(brief_page("school merger", "Brampton", &[])),
+        with_notice(brief_page("water tariff", "Carlow", &[])),
+        with_notice(format!(
+            "Home | World | Business | Sport\n\nHarbour to be dredged\n\n{long_story}"
+        )),
+        with_notice(brief_page(
+            "parking plan",
+            "Ashford",
+            &["Most read: Storm closes the coast road"],
+        )),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[4]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        for kept in ["would be reviewed again next month.", "A vote on the parking plan"] {
+            assert!(cleaned.body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
+        }
+        assert!(
+            !cleaned.body.contains("best viewed"),
+            "the notice goes: {}",
+            cleaned.body
+        );
+    }
+}
+
+#[test]
 fn copies_are_found_past_a_long_paragraph_on_every_page() {
     let about = "About the Courier: the Valley Courier has reported on the towns of the valley since \
                  1921, and it is owned by a trust that its readers elect. It takes no money from \

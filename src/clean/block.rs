@@ -142,8 +142,8 @@ pub(crate) struct Tokens {
 /// ([`Part::site_keys`]). Part of the saved profile format.
 pub const LONG_KEY_BYTES: usize = 256;
 
-/// A page without long paragraphs has its copy key made of its paragraphs of this many bytes
-/// or more ([`PageText::long_paragraphs`]).
+/// A page's second copy key is made of its paragraphs of this many bytes or more
+/// ([`PageText::paragraphs`]).
 const SHORT_PARAGRAPH_BYTES: usize = 64;
 
 /// The seed of the hash of a long block's bytes. Part of the saved profile format.
@@ -386,23 +386,23 @@ impl PageText {
             || self.blocks[b].span.len() >= LONG_KEY_BYTES
     }
 
-    /// The blocks of the page's long paragraphs, in order, into `out`: a run of keyed blocks
-    /// that read as one paragraph ([`continues_paragraph`]: one line, or lines wrapped at a
-    /// fixed width), of [`LONG_KEY_BYTES`] or more in all and ending like a sentence; on a
-    /// page without one, its paragraphs of [`SHORT_PARAGRAPH_BYTES`] or more, and then the
-    /// answer is `true` (`short` is the caller's spare list). What a page's copy key is made
-    /// of; the same after either analysis.
-    pub(crate) fn long_paragraphs(&self, text: &str, out: &mut Vec<usize>, short: &mut Vec<usize>) -> bool {
-        out.clear();
+    /// The blocks of the page's paragraphs, in order: runs of keyed blocks that read as one
+    /// paragraph ([`continues_paragraph`]: one line, or lines wrapped at a fixed width) and
+    /// end like a sentence, of [`LONG_KEY_BYTES`] or more in all into `long`, of
+    /// [`SHORT_PARAGRAPH_BYTES`] or more into `short` (the long ones too). What a page's copy
+    /// keys are made of; the same after either analysis.
+    pub(crate) fn paragraphs(&self, text: &str, long: &mut Vec<usize>, short: &mut Vec<usize>) {
+        long.clear();
         short.clear();
         // The run being read (consecutive blocks), its bytes, and whether its last block ends
         // like a sentence.
         let (mut run, mut bytes, mut ends) = (0..0, 0, false);
         let mut close = |run: Range<usize>, bytes: usize, ends: bool| {
-            if ends && bytes >= LONG_KEY_BYTES {
-                out.extend(run);
-            } else if ends && bytes >= SHORT_PARAGRAPH_BYTES && out.is_empty() {
-                short.extend(run);
+            if ends && bytes >= SHORT_PARAGRAPH_BYTES {
+                short.extend(run.clone());
+                if bytes >= LONG_KEY_BYTES {
+                    long.extend(run);
+                }
             }
         };
         for (b, block) in self.blocks.iter().enumerate() {
@@ -423,11 +423,6 @@ impl PageText {
             ends = ends_like_sentence(line);
         }
         close(run, bytes, ends);
-        if out.is_empty() {
-            std::mem::swap(out, short);
-            return true;
-        }
-        false
     }
 
     /// Block `b` as a [`Part`] of `text`.
@@ -865,10 +860,11 @@ mod tests {
             full.analyze(&text);
             partial.analyze_for_keys(&text);
             proptest::prop_assert_eq!(full.blocks.len(), partial.blocks.len());
-            let (mut long_full, mut long_partial, mut spare) = (Vec::new(), Vec::new(), Vec::new());
-            let short_full = full.long_paragraphs(&text, &mut long_full, &mut spare);
-            let short_partial = partial.long_paragraphs(&text, &mut long_partial, &mut spare);
-            proptest::prop_assert_eq!((short_full, long_full), (short_partial, long_partial));
+            let mut of_full = (Vec::new(), Vec::new());
+            let mut of_partial = (Vec::new(), Vec::new());
+            full.paragraphs(&text, &mut of_full.0, &mut of_full.1);
+            partial.paragraphs(&text, &mut of_partial.0, &mut of_partial.1);
+            proptest::prop_assert_eq!(of_full, of_partial);
             for b in 0..full.blocks.len() {
                 let (f, p) = (full.block(&text, b), partial.block(&text, b));
                 // Keys folded as the tokens came, or of the tokens kept, or of the bytes.
@@ -897,27 +893,26 @@ mod tests {
     }
 
     #[test]
-    fn long_paragraphs_join_wrapped_lines() {
+    fn paragraphs_join_wrapped_lines() {
         let wrapped = "The council met on Monday and agreed, after a long debate that ran\n\
                        well into the night, to review the parking plan again next month.";
         let short = "A short paragraph that ends like a sentence, of 64 bytes or more.";
         let menu = "Home | World | Business | Sport | Weather | Travel | Culture | Science";
         let with = |first: &str, rest: &str| {
             let text = format!("{first}\n\n{rest}");
-            let (mut page, mut out, mut spare) = (PageText::default(), Vec::new(), Vec::new());
+            let (mut page, mut long, mut short) = (PageText::default(), Vec::new(), Vec::new());
             page.analyze(&text);
-            let short = page.long_paragraphs(&text, &mut out, &mut spare);
-            (out, short)
+            page.paragraphs(&text, &mut long, &mut short);
+            (long, short)
         };
         // After the menu (block 0): a paragraph wrapped over three lines (1-3, 273 bytes),
-        // then one over two (4-5, 136 bytes) and a short one (6), left out of a page with a
-        // long paragraph.
+        // then one over two (4-5, 136 bytes) and a short one (6).
         let text = format!("{wrapped} {wrapped}\n{wrapped}\n\n{short}");
-        assert_eq!(with(menu, &text), (vec![1, 2, 3], false));
+        assert_eq!(with(menu, &text), (vec![1, 2, 3], vec![1, 2, 3, 4, 5, 6]));
         // A blank line parts two paragraphs, each short.
-        assert_eq!(with(menu, &format!("{wrapped}\n\n{short}")), (vec![1, 2, 3], true));
+        assert_eq!(with(menu, &format!("{wrapped}\n\n{short}")), (vec![], vec![1, 2, 3]));
         // Nothing that ends like a sentence: no paragraph.
-        assert_eq!(with(menu, menu), (vec![], true));
+        assert_eq!(with(menu, menu), (vec![], vec![]));
     }
 
     #[test]

@@ -160,12 +160,13 @@ pub struct Scratch {
     words: table::TokenTable<(u32, bool)>,
     /// Cleaning: each block hash's (first slot + 1, occurrences) on the page.
     repeats: table::TokenTable<(usize, u32)>,
-    /// The blocks (and slots) of the page's long paragraphs, a spare list for finding them
-    /// ([`PageText::long_paragraphs`](block::PageText::long_paragraphs)), and their site keys
-    /// ([`profile::copy_key`]).
+    /// The blocks (and slots) of the page's long paragraphs and of all its paragraphs
+    /// ([`PageText::paragraphs`](block::PageText::paragraphs)), and (learning) their site
+    /// keys ([`profile::copy_key`]).
     long: Vec<usize>,
     short: Vec<usize>,
     long_keys: Vec<u64>,
+    short_keys: Vec<u64>,
 }
 
 /// One block still in play, or a run of wrapped lines of one paragraph, with the features the
@@ -246,8 +247,7 @@ impl<'p> Cleaner<'p> {
             head,
             repeats,
             long,
-            short: spare,
-            long_keys,
+            short,
             ..
         } = scratch;
         analysis.analyze(text);
@@ -284,14 +284,14 @@ impl<'p> Cleaner<'p> {
             });
         }
 
-        // A slot is its block: the long paragraphs' blocks are their slots.
-        let short = match site {
-            Some(_) => analysis.long_paragraphs(text, long, spare),
+        // A slot is its block: the paragraphs' blocks are their slots.
+        match site {
+            Some(_) => analysis.paragraphs(text, long, short),
             None => {
                 long.clear();
-                false
+                short.clear();
             }
-        };
+        }
 
         // Each block's site counts, looked up once, all in one loop: site tables are large and
         // a lookup is a cache miss, so the lookups of a page are best in flight together (the
@@ -306,7 +306,17 @@ impl<'p> Cleaner<'p> {
             }
         }
         let title = self.headline(page, analysis, slots, site, head, removed);
-        let copies = self.copies(site, slots, (long, short), long_keys);
+        let copies = match site {
+            Some(site) => {
+                let by_long = self.copies(site, slots, long, false);
+                let by_short = match short.len() > long.len() {
+                    true => self.copies(site, slots, short, true),
+                    false => 0,
+                };
+                by_long.max(by_short)
+            }
+            None => 0,
+        };
         for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site, copies) {
                 slot.fate = Some(Reason::SiteBoilerplate);
@@ -416,24 +426,14 @@ impl<'p> Cleaner<'p> {
 
     /// How many other learned pages of the site are copies of this one (the same article
     /// crawled again): they hold every block it does, so they are no evidence that a block is
-    /// the site's. Pages that share their long paragraphs (`long`, slots) are copies only when
-    /// those paragraphs are on no other page of the site (or are its boilerplate, the copies
-    /// discounted), and when the page's own sentences (blocks and shapes on no other page) are
-    /// under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog whose one long paragraph is the
-    /// author's biography share it, but each has text of its own.
-    fn copies(
-        &self,
-        site: Option<&SiteProfile>,
-        slots: &[Slot],
-        (long, short): (&[usize], bool),
-        keys: &mut Vec<u64>,
-    ) -> u32 {
-        let Some(site) = site else {
-            return 0;
-        };
-        keys.clear();
-        keys.extend(long.iter().map(|&i| slots[i].site_keys.0));
-        let Some(key) = profile::copy_key(keys, short) else {
+    /// the site's. Pages that share their long paragraphs (`long`, slots; or their paragraphs
+    /// short and long, `short`) are copies only when those paragraphs are on no other page of
+    /// the site (or are its boilerplate, the copies discounted), and when the page's own
+    /// sentences (blocks and shapes on no other page) are under 1/[`COPY_OWN_SHARE`] of
+    /// theirs. Posts of a blog whose one long paragraph is the author's biography share it,
+    /// but each has text of its own.
+    fn copies(&self, site: &SiteProfile, slots: &[Slot], long: &[usize], short: bool) -> u32 {
+        let Some(key) = profile::copy_key(long.iter().map(|&i| slots[i].site_keys.0), short) else {
             return 0;
         };
         let pages = site.copy_pages(key);

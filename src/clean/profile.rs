@@ -58,8 +58,11 @@ pub struct PageFacts {
     /// print the same article share its sentences, not a site.
     template: Vec<u64>,
     /// The page's long paragraphs as one key ([`copy_key`]): copies of the page (the same
-    /// article crawled again) share it.
+    /// article crawled again) share it. And its paragraphs short and long, when it has short
+    /// ones: a page whose one long paragraph is the site's (a notice on every page) is told
+    /// from another by them.
     copy: Option<u64>,
+    short_copy: Option<u64>,
     /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
     words: Vec<(u64, u32, bool)>,
     /// Whether the page is in the function-word sample ([`WORDS_SAMPLE`]).
@@ -85,19 +88,23 @@ impl PageFacts {
             page: analysis,
             words,
             long: long_blocks,
-            short: spare,
+            short: short_blocks,
             long_keys: long,
+            short_keys: short,
             ..
         } = scratch;
         match count_words {
             true => analysis.analyze(text),
             false => analysis.analyze_for_keys(text),
         }
-        let short = analysis.long_paragraphs(text, long_blocks, spare);
+        analysis.paragraphs(text, long_blocks, short_blocks);
+        let has_short = short_blocks.len() > long_blocks.len();
         let mut long_blocks = long_blocks.iter().peekable();
+        let mut short_blocks = short_blocks.iter().peekable();
         words.clear();
         let blocks = analysis.blocks.len();
         long.clear();
+        short.clear();
         let mut facts = PageFacts {
             site: page.site.map(str::to_owned),
             sampled,
@@ -121,6 +128,9 @@ impl PageFacts {
             if long_blocks.next_if_eq(&&b).is_some() {
                 long.push(hash);
             }
+            if short_blocks.next_if_eq(&&b).is_some() {
+                short.push(hash);
+            }
             if count_words && sentence {
                 let cjk = part.range.clone().filter(|&i| part.is_cjk(i)).count() * 2 > part.range.len();
                 for &t in part.hashes() {
@@ -143,7 +153,8 @@ impl PageFacts {
             v.sort_unstable();
             v.dedup();
         }
-        facts.copy = copy_key(long, short);
+        facts.copy = copy_key(long.iter().copied(), false);
+        facts.short_copy = copy_key(short.iter().copied(), true).filter(|_| has_short);
         facts.words.reserve_exact(words.len());
         facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
@@ -156,20 +167,18 @@ pub(crate) fn is_sentence(tokens: u32, sentence_end: bool) -> bool {
     tokens >= SENTENCE_MIN_TOKENS && sentence_end
 }
 
-/// One key for a page's long paragraphs (their site keys, in any order: `keys` is sorted
-/// here), so that a page and its copies, the same article crawled again, have the same key;
-/// `None` for a page without any. Keys of short paragraphs (`short`, a page without long
-/// ones: [`crate::clean::block::PageText::long_paragraphs`]) are kept apart from keys of long ones.
-pub(crate) fn copy_key(keys: &mut [u64], short: bool) -> Option<u64> {
-    if keys.is_empty() {
-        return None;
-    }
-    keys.sort_unstable();
+/// One key for a page's long paragraphs (their site keys, in the page's order), so that a
+/// page and its copies, the same article crawled again, have the same key; `None` for a page
+/// without any. Keys of short and long paragraphs together (`short`:
+/// [`crate::clean::block::PageText::paragraphs`]) are kept apart from keys of long ones.
+pub(crate) fn copy_key(keys: impl IntoIterator<Item = u64>, short: bool) -> Option<u64> {
     let mut fold = Fold::new(COPY_SEED ^ u64::from(short));
-    for &k in keys.iter() {
+    let mut any = false;
+    for k in keys {
         fold.push(k);
+        any = true;
     }
-    Some(fold.finish())
+    any.then(|| fold.finish())
 }
 
 /// Seed of [`copy_key`].
@@ -284,7 +293,7 @@ impl SiteCounts {
         self.blocks.add(&facts.blocks);
         self.shapes.add(&facts.shapes);
         self.affixes.add(&facts.affixes);
-        if let Some(key) = facts.copy {
+        for key in [facts.copy, facts.short_copy].into_iter().flatten() {
             self.copies.add(&[key]);
         }
     }
