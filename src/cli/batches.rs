@@ -354,6 +354,23 @@ fn batch_lines(
 mod tests {
     use super::*;
 
+    /// One first pass over `sources`, calling `each` with every batch.
+    fn read_batches(sources: &[Source], mut each: impl FnMut(&Batch)) {
+        let mut reporter = Reporter::new(false, false, None);
+        for_each_batch(
+            sources,
+            Pass::First,
+            Stdin::None,
+            &Arc::default(),
+            &mut reporter,
+            |batch, _| {
+                each(batch);
+                Ok(())
+            },
+        )
+        .unwrap();
+    }
+
     /// Lines of a mapped input, split batch by batch on the pool, keep their numbers across
     /// batches and inputs: blank lines are counted and left out, and each input starts at 1.
     #[test]
@@ -379,27 +396,17 @@ mod tests {
             std::fs::write(&path, text).unwrap();
             sources.push(Source::File(path));
         }
-        let mut reporter = Reporter::new(false, false, None);
         let (mut got, mut batches) = (Vec::new(), 0);
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
         pool.install(|| {
-            for_each_batch(
-                &sources,
-                Pass::First,
-                Stdin::None,
-                &Arc::default(),
-                &mut reporter,
-                |batch, _| {
-                    batches += 1;
-                    for (i, &(number, _)) in batch.lines.iter().enumerate() {
-                        let line = String::from_utf8(batch.line(i).to_vec()).unwrap();
-                        got.push((batch.source, number, line));
-                    }
-                    Ok(())
-                },
-            )
-        })
-        .unwrap();
+            read_batches(&sources, |batch| {
+                batches += 1;
+                for (i, &(number, _)) in batch.lines.iter().enumerate() {
+                    let line = String::from_utf8(batch.line(i).to_vec()).unwrap();
+                    got.push((batch.source, number, line));
+                }
+            })
+        });
         assert!(batches >= 6, "{batches} batches");
         assert_eq!(got, expected);
     }
@@ -417,24 +424,14 @@ mod tests {
         let lines = 24 * BATCH_BYTES / line.len();
         std::fs::write(&path, line.repeat(lines)).unwrap();
         let sources = [Source::File(path)];
-        let mut reporter = Reporter::new(false, false, None);
         let (mut batches, mut seen, mut most) = (0, 0, 0);
-        for_each_batch(
-            &sources,
-            Pass::First,
-            Stdin::None,
-            &Arc::default(),
-            &mut reporter,
-            |batch, _| {
-                let map = batch.map.as_ref().expect("a plain file is mapped");
-                // Every byte of the batch is read, as a pass reads it.
-                seen += (0..batch.lines.len()).map(|i| batch.line(i).len()).sum::<usize>();
-                most = most.max(map.resident_bytes().expect("Linux tells"));
-                batches += 1;
-                Ok(())
-            },
-        )
-        .unwrap();
+        read_batches(&sources, |batch| {
+            let map = batch.map.as_ref().expect("a plain file is mapped");
+            // Every byte of the batch is read, as a pass reads it.
+            seen += (0..batch.lines.len()).map(|i| batch.line(i).len()).sum::<usize>();
+            most = most.max(map.resident_bytes().expect("Linux tells"));
+            batches += 1;
+        });
         assert_eq!(seen, lines * (line.len() - 1));
         assert!(batches >= 24, "{batches} batches");
         // In flight at most: the batch worked on, two queued, one being filled and the four
