@@ -623,6 +623,123 @@ fn a_page_of_short_paragraphs_crawled_again_with_a_widget_keeps_them() {
     }
 }
 
+/// Three stories of three paragraphs each.
+const WRAPPED_STORIES: [(&str, [&str; 3]); 3] = [
+    (
+        "Harbour to be dredged before winter",
+        [
+            "The harbour board met on Tuesday and agreed, after a debate that ran for most of the \
+             afternoon, to spend its reserve on dredging the channel before the winter storms arrive.",
+            "Last year the silt closed the port to larger boats for a month, and the fishing fleet \
+             lost a season of landings while the trawlers waited outside for the tide to turn.",
+            "The work is expected to take six weeks, and the board has asked owners of the smaller \
+             boats to moor in the outer basin until the dredger has finished with the inner one.",
+        ],
+    ),
+    (
+        "Library opens on Sundays from March",
+        [
+            "Readers will find the central library open on Sunday afternoons from March, the county \
+             said, after a petition signed by four thousand people asked for longer hours.",
+            "Volunteers from the reading circle will run the children's corner, and the café on the \
+             ground floor is looking for a tenant who can keep it open at weekends as well.",
+            "The extra hours will cost about forty thousand pounds a year, which the county plans to \
+             find by renting the upstairs rooms to evening classes and local clubs.",
+        ],
+    ),
+    (
+        "Bus route through the valley restored",
+        [
+            "Passengers in the upper valley have their bus back: the operator restored the hourly \
+             service on Monday, two years after it was cut for want of drivers and money.",
+            "Farmers along the route said the bus mattered most to older neighbours, who had relied \
+             on lifts to reach the surgery, the bank and the market in town on Thursdays.",
+            "The operator has promised to keep the timetable for at least three years, provided the \
+             county goes on paying a share of the cost of the early and late journeys.",
+        ],
+    ),
+];
+
+/// Story `i` of [`WRAPPED_STORIES`] on a page with a menu and a footer, each paragraph wrapped
+/// at 60 columns, and `inside` (if given) added as a line after the second paragraph's first.
+fn wrapped_story(i: usize, inside: Option<&str>) -> String {
+    let (headline, paragraphs) = WRAPPED_STORIES[i];
+    let mut blocks = vec!["Home | Local | Sport | Weather".to_owned(), headline.to_owned()];
+    for (p, paragraph) in paragraphs.iter().enumerate() {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            if line.len() + word.len() > 60 {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+        if let (1, Some(widget)) = (p, inside) {
+            lines.insert(1, widget.to_owned());
+        }
+        blocks.push(lines.join("\n"));
+    }
+    blocks.push("Copyright 2024 The Valley Courier. All rights reserved.".to_owned());
+    blocks.join("\n\n")
+}
+
+#[test]
+fn an_article_crawled_again_with_a_line_inside_a_paragraph_keeps_it() {
+    // The first story crawled again, a widget's line printed inside its second paragraph:
+    // the line joins the paragraph's run of wrapped lines, so the copy's paragraphs are not
+    // the first crawl's.
+    let widget = "Most read today: Storm closes the coast road 42";
+    let texts = vec![
+        wrapped_story(0, None),
+        wrapped_story(1, None),
+        wrapped_story(2, None),
+        wrapped_story(0, Some(widget)),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[3]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert_accounts_for_all(page.text, &cleaned);
+        let body = cleaned.body.replace('\n', " ");
+        for kept in ["spend its reserve on dredging", "waited outside for the tide to turn."] {
+            assert!(body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
+        }
+        for gone in ["Home | Local", "All rights reserved"] {
+            assert!(!cleaned.body.contains(gone), "{gone:?} goes: {}", cleaned.body);
+        }
+    }
+}
+
+#[test]
+fn an_article_crawled_three_times_keeps_its_headline() {
+    // The first story three times, each crawl with another widget line: its headline is on
+    // three of five pages, which a headline of one page is not, unless the copies are
+    // discounted.
+    let texts = vec![
+        wrapped_story(0, None),
+        wrapped_story(1, None),
+        wrapped_story(2, None),
+        wrapped_story(0, Some("Most read today: Storm closes the coast road 42")),
+        wrapped_story(0, Some("Most read today: Markets rally after the vote 7")),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[3], &pages[4]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert_eq!(
+            cleaned.title.as_deref(),
+            Some(WRAPPED_STORIES[0].0),
+            "{:?}",
+            cleaned.removed
+        );
+        assert!(cleaned.body.contains("spend its reserve"), "{:?}", cleaned.removed);
+    }
+}
+
 #[test]
 fn copies_of_short_paragraphs_are_found_past_the_sites_long_notice() {
     let notice = "This page is best viewed in an up-to-date web browser with style sheets (CSS) \

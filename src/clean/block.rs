@@ -420,7 +420,7 @@ impl PageText {
             }
             run.end = b + 1;
             bytes += line.len();
-            ends = ends_like_sentence(line);
+            ends = ends_like_paragraph(line);
         }
         close(run, bytes, ends);
     }
@@ -673,6 +673,28 @@ pub fn ends_like_sentence(block: &str) -> bool {
     rest.ends_with(['.', '!', '?', '…', '。', '！', '？', '．'])
 }
 
+/// Does `line` end a paragraph: like a sentence, or with its source in brackets after one
+/// ("... on Monday. [Telegraph]", "... said. (AP)"), as news items credit where they come from.
+pub(crate) fn ends_like_paragraph(line: &str) -> bool {
+    if ends_like_sentence(line) {
+        return true;
+    }
+    let line = line.trim_end();
+    let open = match line.as_bytes().last() {
+        Some(b']') => '[',
+        Some(b')') => '(',
+        _ => return false,
+    };
+    line.rfind(open).is_some_and(|at| {
+        let before = line[..at].trim_end();
+        line.len() - at <= SOURCE_BYTES && before.len() < at && ends_like_sentence(before)
+    })
+}
+
+/// The longest bracketed source that may follow a paragraph's last sentence
+/// ([`ends_like_paragraph`]), brackets included.
+const SOURCE_BYTES: usize = 40;
+
 /// Does line `next` continue the paragraph of line `prev` (text wrapped at a fixed width)?
 /// When `prev` stops mid-sentence (`prev_sentence_end` false, and no colon) and `next` starts
 /// in lowercase, or `prev` is long (60 characters or more) and `next` not short (20 or more).
@@ -878,6 +900,26 @@ mod tests {
                     proptest::prop_assert_eq!(spans(&f), spans(&p));
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_source_in_brackets_after_a_sentence_ends_a_paragraph() {
+        for line in [
+            "The chef left the kitchen for good on Monday. [Telegraph]",
+            "The talks will resume in the spring, officials said. (AP)",
+            "It rained.",
+        ] {
+            assert!(ends_like_paragraph(line), "{line:?}");
+        }
+        for line in [
+            "Home | News | Sport [Login]",
+            "The meeting ran late (see the minutes)",
+            "It rained. [a note far too long to be the name of the paper it came from]",
+            "[Telegraph]",
+            "Contact us:",
+        ] {
+            assert!(!ends_like_paragraph(line), "{line:?}");
         }
     }
 

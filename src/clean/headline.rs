@@ -13,7 +13,7 @@
 use super::block::PageText;
 use super::strip::affix_rest;
 use super::table::TokenTable;
-use super::{Cleaner, Page, Reason, Removal, SiteProfile, Slot};
+use super::{Cleaner, Page, Reason, Removal, SiteView, Slot};
 
 /// Token sets of at least this many distinct tokens match at [`REWORDED`]; smaller ones at
 /// [`SHORT`].
@@ -149,7 +149,7 @@ impl Cleaner<'_> {
         page: &Page<'_>,
         analysis: &PageText,
         slots: &mut [Slot],
-        site: Option<&SiteProfile>,
+        site: Option<SiteView<'_>>,
         scratch: &mut HeadScratch,
         removed: &mut Vec<Removal>,
     ) -> Option<String> {

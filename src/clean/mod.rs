@@ -139,6 +139,15 @@ const SHAPE_MAX_TOKENS: u32 = 15;
 /// Pages with the same long paragraphs are copies of one page only when the sentences of this
 /// page that no other page of the site holds are under 1/this of those paragraphs' tokens.
 const COPY_OWN_SHARE: u32 = 10;
+/// A page's site profile, with how many of the site's learned pages are copies of the page
+/// ([`Cleaner::copies`]): the steps after the copies are found read the site's counts without
+/// them.
+#[derive(Clone, Copy)]
+pub(crate) struct SiteView<'p> {
+    pub(crate) profile: &'p SiteProfile,
+    pub(crate) copies: u32,
+}
+
 /// Cleans pages with learned [`Profiles`]. Immutable and `Sync`: share one across threads.
 #[derive(Clone, Copy, Debug)]
 pub struct Cleaner<'p> {
@@ -167,6 +176,9 @@ pub struct Scratch {
     short: Vec<usize>,
     long_keys: Vec<u64>,
     short_keys: Vec<u64>,
+    /// Cleaning: how many learned pages of the site are copies of the page
+    /// ([`Cleaner::copies`]).
+    copies: u32,
 }
 
 /// One block still in play, or a run of wrapped lines of one paragraph, with the features the
@@ -248,6 +260,7 @@ impl<'p> Cleaner<'p> {
             repeats,
             long,
             short,
+            copies: page_copies,
             ..
         } = scratch;
         analysis.analyze(text);
@@ -305,7 +318,7 @@ impl<'p> Cleaner<'p> {
                 slot.shape_pages = site.shape_pages(slot.site_keys.1);
             }
         }
-        let title = self.headline(page, analysis, slots, site, head, removed);
+        // The page's copies first: every step that reads the site's counts discounts them.
         let copies = match site {
             Some(site) => {
                 let by_long = self.copies(site, slots, long, false);
@@ -317,6 +330,9 @@ impl<'p> Cleaner<'p> {
             }
             None => 0,
         };
+        *page_copies = copies;
+        let view = site.map(|profile| SiteView { profile, copies });
+        let title = self.headline(page, analysis, slots, view, head, removed);
         for slot in slots.iter_mut() {
             if slot.fate.is_none() && self.is_boilerplate(slot, site, copies) {
                 slot.fate = Some(Reason::SiteBoilerplate);
@@ -359,10 +375,15 @@ impl<'p> Cleaner<'p> {
             page: analysis,
             slots,
             units,
+            copies,
             ..
         } = scratch;
         let blocks = &analysis.blocks;
-        self.mark_chrome(text, analysis, slots, site, units);
+        let view = site.map(|profile| SiteView {
+            profile,
+            copies: *copies,
+        });
+        self.mark_chrome(text, analysis, slots, view, units);
 
         body.reserve(text.len());
         let mut prev_block: Option<usize> = None;
@@ -426,39 +447,58 @@ impl<'p> Cleaner<'p> {
 
     /// How many other learned pages of the site are copies of this one (the same article
     /// crawled again): they hold every block it does, so they are no evidence that a block is
-    /// the site's. Pages that share their long paragraphs (`long`, slots; or their paragraphs
-    /// short and long, `short`) are copies only when those paragraphs are on no other page of
-    /// the site (or are its boilerplate, the copies discounted), and when the page's own
-    /// sentences (blocks and shapes on no other page) are under 1/[`COPY_OWN_SHARE`] of
-    /// theirs. Posts of a blog whose one long paragraph is the author's biography share it,
-    /// but each has text of its own.
+    /// the site's. Pages that share a key of their long paragraphs (`long`, slots; or of their
+    /// paragraphs short and long, `short`; [`profile::copy_keys`]) are copies only when those
+    /// paragraphs are on no other page of the site (or are its boilerplate, the copies
+    /// discounted), and when the page's own sentences (blocks and shapes on no other page)
+    /// are under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog whose one long paragraph is
+    /// the author's biography share it, but each has text of its own.
     fn copies(&self, site: &SiteProfile, slots: &[Slot], long: &[usize], short: bool) -> u32 {
-        let Some(key) = profile::copy_key(long.iter().map(|&i| slots[i].site_keys.0), short) else {
+        let Some(keys) = profile::copy_keys(long.iter().map(|&i| slots[i].site_keys.0), short) else {
             return 0;
         };
-        let pages = site.copy_pages(key);
-        // Every page of a site of three or more with the same short paragraphs: those are
-        // the site's template (a notice on each page of a gallery), not an article crawled
-        // that many times (the same page crawled again as it was is counted once,
-        // `profile::page_key`).
-        if short && pages >= site.pages && site.pages > 2 {
+        // Each key's pages are checked; the most copies that pass count.
+        let mut best = 0;
+        let mut tried = [0u32; profile::COPY_KEYS];
+        for (k, key) in keys.into_iter().enumerate() {
+            let pages = site.copy_pages(key);
+            // A key of short paragraphs, or a least key, on every page of a site of three or
+            // more is the site's: a notice on each page (a gallery's), not an article crawled
+            // that many times. Only the key of all the long paragraphs may say that (the same
+            // page crawled again as it was is counted once, `profile::page_key`).
+            let template = pages >= site.pages && site.pages > 2 && (short || k > 0);
+            if !template && !tried[..k].contains(&pages) {
+                tried[k] = pages;
+                best = best.max(self.copies_among(site, slots, long, pages));
+            }
+        }
+        best
+    }
+
+    /// [`Cleaner::copies`] for one key, on `pages` pages of the site.
+    fn copies_among(&self, site: &SiteProfile, slots: &[Slot], long: &[usize], pages: u32) -> u32 {
+        let copies = self.others(pages);
+        if copies == 0 {
             return 0;
         }
-        let copies = self.others(pages);
         // The paragraphs on the copies only are the article; one on more pages must be the
         // site's boilerplate even when the copies are discounted (a long "about" text in
-        // every page's sidebar), or the pages are not copies.
+        // every page's sidebar), or the pages are not copies. One on no other page is the
+        // page's own: a line the re-crawl added inside a paragraph joins it (the page's own
+        // sentences are weighed below). One on some of the pages but not all tells that they
+        // are not all copies.
         let mut article = 0;
         for &i in long {
             let slot = &slots[i];
             if slot.block_pages == pages {
                 article += slot.whole.tokens;
-            } else if !self.is_boilerplate(slot, Some(site), copies) {
+            } else if self.others(slot.block_pages) > 0 && !self.is_boilerplate(slot, Some(site), copies) {
                 return 0;
             }
         }
         // Sentences on no other page of the site: a re-crawl changes a widget's headlines or
-        // a counter, not a tenth of the article's prose; another post has prose of its own.
+        // a counter, not a tenth of the article's prose; another post has prose of its own
+        // (its paragraphs end in sentences, and a line of them on no other page is one).
         let own: u32 = slots
             .iter()
             .filter(|s| self.others(s.block_pages) == 0 && self.others(s.shape_pages) == 0)
@@ -477,10 +517,12 @@ impl<'p> Cleaner<'p> {
     }
 
     /// Is this block on so many of the site's pages that it cannot be one page's headline?
-    fn is_template(&self, slot: &Slot, site: Option<&SiteProfile>) -> bool {
+    /// The page's `copies` are not counted: the same article crawled three times has the
+    /// same headline on each.
+    fn is_template(&self, slot: &Slot, site: Option<SiteView<'_>>) -> bool {
         site.is_some_and(|site| {
-            let others = self.others(slot.block_pages);
-            others >= 2 && others * 10 >= site.pages * 3
+            let others = self.others(slot.block_pages).saturating_sub(site.copies);
+            others >= 2 && others * 10 >= site.profile.pages.saturating_sub(site.copies) * 3
         })
     }
 

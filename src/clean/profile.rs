@@ -22,13 +22,13 @@ use std::ops::Range;
 use super::block::{ends_like_sentence, Part, LONG_KEY_BYTES};
 use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
-use crate::shingle::{Fold, SHINGLE_SEED};
+use crate::shingle::{fmix64, Fold, SHINGLE_SEED};
 use crate::text::TOKEN_SEED;
 
 /// The `format` field of saved profiles.
 pub const PROFILE_FORMAT: &str = "reprint-site-profiles";
 /// The version of the saved profile format. Bump it when the meaning of any field changes.
-pub const PROFILE_VERSION: u32 = 6;
+pub const PROFILE_VERSION: u32 = 7;
 /// Function words kept per script class (words; Han/Kana/Hangul characters).
 const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
@@ -61,8 +61,8 @@ pub struct PageFacts {
     /// article crawled again) share it. And its paragraphs short and long, when it has short
     /// ones: a page whose one long paragraph is the site's (a notice on every page) is told
     /// from another by them.
-    copy: Option<u64>,
-    short_copy: Option<u64>,
+    copy: Option<[u64; COPY_KEYS]>,
+    short_copy: Option<[u64; COPY_KEYS]>,
     /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
     words: Vec<(u64, u32, bool)>,
     /// Whether the page is in the function-word sample ([`WORDS_SAMPLE`]).
@@ -153,8 +153,8 @@ impl PageFacts {
             v.sort_unstable();
             v.dedup();
         }
-        facts.copy = copy_key(long.iter().copied(), false);
-        facts.short_copy = copy_key(short.iter().copied(), true).filter(|_| has_short);
+        facts.copy = copy_keys(long.iter().copied(), false);
+        facts.short_copy = copy_keys(short.iter().copied(), true).filter(|_| has_short);
         facts.words.reserve_exact(words.len());
         facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
         facts
@@ -167,19 +167,45 @@ pub(crate) fn is_sentence(tokens: u32, sentence_end: bool) -> bool {
     tokens >= SENTENCE_MIN_TOKENS && sentence_end
 }
 
-/// One key for a page's long paragraphs (their site keys, in the page's order), so that a
-/// page and its copies, the same article crawled again, have the same key; `None` for a page
-/// without any. Keys of short and long paragraphs together (`short`:
-/// [`crate::clean::block::PageText::paragraphs`]) are kept apart from keys of long ones.
-pub(crate) fn copy_key(keys: impl IntoIterator<Item = u64>, short: bool) -> Option<u64> {
-    let mut fold = Fold::new(COPY_SEED ^ u64::from(short));
+/// How many keys a page's paragraphs give ([`copy_keys`]).
+pub(crate) const COPY_KEYS: usize = 3;
+
+/// Keys for a page's long paragraphs (their blocks' site keys, in the page's order), so that
+/// a page and its copies, the same article crawled again, share one; `None` for a page
+/// without any. The first is of all the blocks, in order: copies as they were share it. The
+/// others are the least of the blocks' keys, each under its own bijection of the keys (a
+/// min-hash of the paragraphs' blocks): a copy with a line added inside a paragraph, which
+/// splits its run and drops a part from the paragraphs, still shares those whose least block
+/// was not in that part. A least block that is the site's (a sidebar paragraph on every page)
+/// gathers other articles: [`crate::clean::Cleaner`] checks each key's pages, and counts the
+/// copies of the key that passes with most. Keys of short and long paragraphs together
+/// (`short`: [`crate::clean::block::PageText::paragraphs`]) are kept apart from keys of long
+/// ones.
+pub(crate) fn copy_keys(keys: impl IntoIterator<Item = u64>, short: bool) -> Option<[u64; COPY_KEYS]> {
+    let seed = COPY_SEED ^ u64::from(short);
+    let mut all = Fold::new(seed);
+    let mut least = [u64::MAX; COPY_KEYS - 1];
     let mut any = false;
     for k in keys {
-        fold.push(k);
+        all.push(k);
+        for (i, m) in least.iter_mut().enumerate() {
+            *m = (*m).min(fmix64(k ^ MIN_SEEDS[i]));
+        }
         any = true;
     }
-    any.then(|| fold.finish())
+    any.then(|| {
+        let mut out = [all.finish(); COPY_KEYS];
+        for (i, m) in least.into_iter().enumerate() {
+            let mut fold = Fold::new(seed ^ MIN_SEEDS[i]);
+            fold.push(m);
+            out[i + 1] = fold.finish();
+        }
+        out
+    })
 }
+
+/// The bijections of [`copy_keys`]' least keys.
+const MIN_SEEDS: [u64; COPY_KEYS - 1] = [0x4d49_4e48_4153_4831, 0x4d49_4e48_4153_4832]; // "MINHASH1", "MINHASH2"
 
 /// Seed of [`copy_key`].
 const COPY_SEED: u64 = 0x434f_5049_4553_3031; // "COPIES01"
@@ -293,8 +319,10 @@ impl SiteCounts {
         self.blocks.add(&facts.blocks);
         self.shapes.add(&facts.shapes);
         self.affixes.add(&facts.affixes);
-        for key in [facts.copy, facts.short_copy].into_iter().flatten() {
-            self.copies.add(&[key]);
+        for keys in [facts.copy, facts.short_copy].into_iter().flatten() {
+            for key in keys {
+                self.copies.add(&[key]);
+            }
         }
     }
 }
@@ -738,6 +766,33 @@ mod tests {
     }
 
     #[test]
+    fn copy_keys_of_all_blocks_need_them_all_and_least_keys_outlast_a_missing_one() {
+        let blocks: Vec<u64> = (1..=12u64).map(|i| fmix64(i * 0x9E37)).collect();
+        let all = copy_keys(blocks.iter().copied(), false).expect("blocks have keys");
+        assert_eq!(copy_keys(std::iter::empty(), false), None);
+        // Short and long paragraphs are keyed apart.
+        let short = copy_keys(blocks.iter().copied(), true).expect("blocks have keys");
+        assert!(all.iter().all(|k| !short.contains(k)));
+        // The least keys do not depend on the blocks' order; the key of all of them does.
+        let mut reversed = blocks.clone();
+        reversed.reverse();
+        let back = copy_keys(reversed.iter().copied(), false).expect("blocks have keys");
+        assert_ne!(all[0], back[0]);
+        assert_eq!(all[1..], back[1..]);
+        // Without one block, the key of all of them changes, and a least key only when that
+        // block was its least.
+        for drop in 0..blocks.len() {
+            let rest = blocks.iter().enumerate().filter(|&(i, _)| i != drop).map(|(_, &k)| k);
+            let keys = copy_keys(rest, false).expect("blocks have keys");
+            assert_ne!(keys[0], all[0]);
+            for (m, seed) in MIN_SEEDS.iter().enumerate() {
+                let least = (0..blocks.len()).min_by_key(|&i| fmix64(blocks[i] ^ seed)).unwrap();
+                assert_eq!(keys[m + 1] == all[m + 1], least != drop, "seed {m}, block {drop}");
+            }
+        }
+    }
+
+    #[test]
     fn counts_blocks_shapes_and_affixes_per_site() {
         let pages = [
             "Home | News\n2024/06/18 military 1983\nFirst story text here - DayDayNews",
@@ -855,7 +910,8 @@ mod tests {
         let texts = ["Home\nA b c d\n", "Home\nE f g h\n", &copy, &recrawl, &copy];
         let profiles = Profiles::learn(texts.iter().map(|t| page(t, "a.com")));
         // The page crawled again with a widget more, and the one crawled again as it was,
-        // which is not counted again: two pages under one key, four counted.
+        // which is not counted again: two pages under each of the paragraph's three keys,
+        // four counted.
         assert_eq!(profiles.site("a.com").unwrap().pages, 4);
         assert_eq!(
             profiles
@@ -865,7 +921,7 @@ mod tests {
                 .iter()
                 .map(|(_, n)| n)
                 .collect::<Vec<_>>(),
-            [2]
+            [2, 2, 2]
         );
         let json = profiles.to_json();
         assert_eq!(Profiles::from_json(&json).unwrap(), profiles);

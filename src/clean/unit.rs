@@ -10,7 +10,7 @@ use std::ops::Range;
 use super::block::{BlockFacts, PageText};
 use super::model::{self, FEATURES};
 use super::prose::{classify, resolve, Class};
-use super::{Cleaner, Page, Reason, Scratch, SiteProfile, Slot, UnitTrace};
+use super::{Cleaner, Page, Reason, Scratch, SiteView, Slot, UnitTrace};
 
 /// A unit's features, in the order of [`FEATURES`].
 pub(crate) type Features = [f32; FEATURES.len()];
@@ -48,9 +48,14 @@ impl Cleaner<'_> {
             page: analysis,
             slots,
             units,
+            copies,
             ..
         } = &mut scratch;
-        self.units(page.text, analysis, slots, site, units, true);
+        let view = site.map(|profile| SiteView {
+            profile,
+            copies: *copies,
+        });
+        self.units(page.text, analysis, slots, view, units, true);
         let mut traces = Vec::new();
         // Removed blocks with words since the last unit in play: what the island step reads.
         let mut removed_before = 0;
@@ -80,7 +85,7 @@ impl Cleaner<'_> {
         text: &str,
         analysis: &PageText,
         slots: &mut [Slot],
-        site: Option<&SiteProfile>,
+        site: Option<SiteView<'_>>,
         units: &mut UnitScratch,
     ) {
         self.units(text, analysis, slots, site, units, false);
@@ -127,13 +132,14 @@ impl Cleaner<'_> {
 
     /// Group the page into units (paragraphs in play, removed blocks), class them by the
     /// rules, and compute the features of each in-play unit (`every`), or of those the rules
-    /// do not class bad (the model decides only those).
+    /// do not class bad (the model decides only those). The page's copies count neither
+    /// among the site's pages nor among those that hold a block.
     fn units(
         &self,
         text: &str,
         analysis: &PageText,
         slots: &[Slot],
-        site: Option<&SiteProfile>,
+        site: Option<SiteView<'_>>,
         units: &mut UnitScratch,
         every: bool,
     ) {
@@ -266,12 +272,10 @@ impl Cleaner<'_> {
                 page_tokens: total,
             };
             let first = &slots[members[u].start];
-            let site_share = site.map(|p| {
-                let pages = f64::from(p.pages.max(1));
-                (
-                    f64::from(self.others(first.block_pages)) / pages,
-                    f64::from(self.others(first.shape_pages)) / pages,
-                )
+            let site_share = site.map(|site| {
+                let pages = f64::from(site.profile.pages.saturating_sub(site.copies).max(1));
+                let others = |n: u32| f64::from(self.others(n).saturating_sub(site.copies));
+                (others(first.block_pages) / pages, others(first.shape_pages) / pages)
             });
             features.push(Some(model::features(&model::UnitFacts {
                 facts,
