@@ -527,6 +527,23 @@ fn a_page_crawled_twice_keeps_its_short_paragraphs() {
     }
 }
 
+/// `prose` as lines of at most 60 bytes, broken at spaces (a word longer than that is a line).
+fn wrap_at_60(prose: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in prose.split(' ') {
+        if line.len() + word.len() > 60 {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
 /// A review whose text is wrapped at 60 columns: no line of it is a long paragraph.
 fn wrapped_review(film: &str, director: &str, views: u32) -> String {
     let prose = format!(
@@ -543,17 +560,7 @@ fn wrapped_review(film: &str, director: &str, views: u32) -> String {
         format!("{film}"),
         format!("dir. {director}"),
     ];
-    let mut line = String::new();
-    for word in prose.split(' ') {
-        if line.len() + word.len() > 60 {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
+    lines.extend(wrap_at_60(&prose));
     lines.push(format!("Read {views} times"));
     lines.push("Copyright Flick Magazine".to_owned());
     lines.join("\n")
@@ -666,18 +673,7 @@ fn wrapped_story(i: usize, inside: Option<&str>) -> String {
     let (headline, paragraphs) = WRAPPED_STORIES[i];
     let mut blocks = vec!["Home | Local | Sport | Weather".to_owned(), headline.to_owned()];
     for (p, paragraph) in paragraphs.iter().enumerate() {
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        for word in paragraph.split(' ') {
-            if line.len() + word.len() > 60 {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
+        let mut lines = wrap_at_60(paragraph);
         if let (1, Some(widget)) = (p, inside) {
             lines.insert(1, widget.to_owned());
         }
