@@ -171,7 +171,7 @@ pub struct Scratch {
     repeats: table::TokenTable<(usize, u32)>,
     /// The blocks (and slots) of the page's long paragraphs and of all its paragraphs
     /// ([`PageText::paragraphs`](block::PageText::paragraphs)), and (learning) their site
-    /// keys ([`profile::copy_key`]).
+    /// keys ([`profile::copy_keys`]).
     long: Vec<usize>,
     short: Vec<usize>,
     long_keys: Vec<u64>,

@@ -57,10 +57,10 @@ pub struct PageFacts {
     /// and not sentences), the evidence [`Learner::finish`] groups such pages by. Pages that
     /// print the same article share its sentences, not a site.
     template: Vec<u64>,
-    /// The page's long paragraphs as one key ([`copy_key`]): copies of the page (the same
-    /// article crawled again) share it. And its paragraphs short and long, when it has short
-    /// ones: a page whose one long paragraph is the site's (a notice on every page) is told
-    /// from another by them.
+    /// The keys of the page's long paragraphs ([`copy_keys`]): copies of the page (the same
+    /// article crawled again) share one. And those of its paragraphs short and long, when it
+    /// has short ones: a page whose one long paragraph is the site's (a notice on every page)
+    /// is told from another by them.
     copy: Option<[u64; COPY_KEYS]>,
     short_copy: Option<[u64; COPY_KEYS]>,
     /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
@@ -207,7 +207,7 @@ pub(crate) fn copy_keys(keys: impl IntoIterator<Item = u64>, short: bool) -> Opt
 /// The bijections of [`copy_keys`]' least keys.
 const MIN_SEEDS: [u64; COPY_KEYS - 1] = [0x4d49_4e48_4153_4831, 0x4d49_4e48_4153_4832]; // "MINHASH1", "MINHASH2"
 
-/// Seed of [`copy_key`].
+/// Seed of [`copy_keys`].
 const COPY_SEED: u64 = 0x434f_5049_4553_3031; // "COPIES01"
 
 /// One key for all a page's blocks (`shapes`, sorted and without repeats: one key each, digits
@@ -556,7 +556,7 @@ pub struct SiteProfile {
     pub(crate) blocks: TokenTable<u32>,
     pub(crate) shapes: TokenTable<u32>,
     pub(crate) affixes: TokenTable<u32>,
-    /// Pages by the key of their long paragraphs ([`copy_key`]): copies of one page.
+    /// Pages by the keys of their paragraphs ([`copy_keys`]): copies of one page.
     pub(crate) copies: TokenTable<u32>,
 }
 
