@@ -736,6 +736,55 @@ fn an_article_crawled_three_times_keeps_its_headline() {
     }
 }
 
+/// A gallery page: captions that are no sentences, with `extra` lines after them.
+fn gallery_page(i: usize, extra: &[&str]) -> String {
+    let captions = [
+        [
+            "Fishing boats waiting outside the harbour mouth for the evening tide",
+            "The dredger at work in the inner basin, seen from the lighthouse steps",
+        ],
+        [
+            "Readers queueing at the library doors on the first Sunday afternoon",
+            "Volunteers from the reading circle setting up the children's corner",
+        ],
+        [
+            "The hourly bus crossing the old stone bridge below the upper valley farms",
+            "Passengers boarding at the market square stop on a wet Thursday morning",
+        ],
+    ];
+    let mut lines = vec!["Galleries | Archive | Submit a photo".to_owned()];
+    lines.extend(captions[i].iter().map(|c| c.to_string()));
+    lines.extend(extra.iter().map(|e| e.to_string()));
+    lines.push("Photo Desk of The Valley Courier".to_owned());
+    lines.join("\n")
+}
+
+#[test]
+fn a_gallery_page_crawled_again_with_a_widget_keeps_its_captions() {
+    // No line of these pages ends like a sentence: the captions of 64 bytes or more stand for
+    // the page's paragraphs in its copy keys.
+    let texts = vec![
+        gallery_page(0, &[]),
+        gallery_page(1, &[]),
+        gallery_page(2, &[]),
+        gallery_page(0, &["Most read today: Storm closes the coast road 42"]),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in [&pages[0], &pages[3]] {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert_accounts_for_all(page.text, &cleaned);
+        // The first caption may be taken for the headline: the title and body keep both.
+        let kept_text = format!("{}\n{}", cleaned.title.as_deref().unwrap_or(""), cleaned.body);
+        for kept in ["for the evening tide", "seen from the lighthouse steps"] {
+            assert!(kept_text.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
+        }
+        for gone in ["Galleries | Archive", "Photo Desk"] {
+            assert!(!cleaned.body.contains(gone), "{gone:?} goes: {}", cleaned.body);
+        }
+    }
+}
+
 #[test]
 fn copies_of_short_paragraphs_are_found_past_the_sites_long_notice() {
     let notice = "This page is best viewed in an up-to-date web browser with style sheets (CSS) \

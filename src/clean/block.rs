@@ -389,8 +389,9 @@ impl PageText {
     /// The blocks of the page's paragraphs, in order: runs of keyed blocks that read as one
     /// paragraph ([`continues_paragraph`]: one line, or lines wrapped at a fixed width) and
     /// end like a sentence, of [`LONG_KEY_BYTES`] or more in all into `long`, of
-    /// [`SHORT_PARAGRAPH_BYTES`] or more into `short` (the long ones too). What a page's copy
-    /// keys are made of; the same after either analysis.
+    /// [`SHORT_PARAGRAPH_BYTES`] or more into `short` (the long ones too); for a page without
+    /// any, its keyed lines of [`SHORT_PARAGRAPH_BYTES`] or more into `short`. What a page's
+    /// copy keys are made of; the same after either analysis.
     pub(crate) fn paragraphs(&self, text: &str, long: &mut Vec<usize>, short: &mut Vec<usize>) {
         long.clear();
         short.clear();
@@ -423,6 +424,13 @@ impl PageText {
             ends = ends_like_paragraph(line);
         }
         close(run, bytes, ends);
+        if short.is_empty() {
+            // A page without a paragraph (a gallery's captions, a table of results): its
+            // lines of that length stand for its paragraphs.
+            short.extend(
+                (0..self.blocks.len()).filter(|&b| self.keyed(b) && self.blocks[b].span.len() >= SHORT_PARAGRAPH_BYTES),
+            );
+        }
     }
 
     /// Block `b` as a [`Part`] of `text`.
@@ -953,8 +961,10 @@ mod tests {
         assert_eq!(with(menu, &text), (vec![1, 2, 3], vec![1, 2, 3, 4, 5, 6]));
         // A blank line parts two paragraphs, each short.
         assert_eq!(with(menu, &format!("{wrapped}\n\n{short}")), (vec![], vec![1, 2, 3]));
-        // Nothing that ends like a sentence: no paragraph.
-        assert_eq!(with(menu, menu), (vec![], vec![]));
+        // Nothing that ends like a sentence: no paragraph, and the lines of 64 bytes or more
+        // stand for them; shorter lines do not.
+        assert_eq!(with(menu, menu), (vec![], vec![0, 1]));
+        assert_eq!(with("Home | World", "Sport | Weather"), (vec![], vec![]));
     }
 
     #[test]
