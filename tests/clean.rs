@@ -711,6 +711,47 @@ fn an_article_crawled_again_with_a_line_inside_a_paragraph_keeps_it() {
 }
 
 #[test]
+fn an_article_alone_on_its_site_crawled_three_times_keeps_it() {
+    // One article, its site's only one, crawled three times, each crawl with a widget's line
+    // inside its long paragraph: every key of its paragraphs on every page of the site.
+    let (headline, [first, second, third]) = WRAPPED_STORIES[0];
+    let crawl = |widget: Option<&str>| {
+        let mut long = wrap_at_60(&format!("{first} {second}"));
+        if let Some(widget) = widget {
+            long.insert(2, widget.to_owned());
+        }
+        [
+            "Home | Local | Sport | Weather".to_owned(),
+            headline.to_owned(),
+            long.join("\n"),
+            wrap_at_60(third).join("\n"),
+            "Copyright 2024 The Valley Courier. All rights reserved.".to_owned(),
+        ]
+        .join("\n\n")
+    };
+    let texts = vec![
+        crawl(None),
+        crawl(Some("Most read today: Storm closes the coast road 42")),
+        crawl(Some("Most read today: Markets rally after the vote 7")),
+    ];
+    let pages = pages_of_site(&texts, "courier.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for page in &pages {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        assert_accounts_for_all(page.text, &cleaned);
+        let body = cleaned.body.replace('\n', " ");
+        for kept in [
+            "The harbour board met on Tuesday",
+            "outside for the tide",
+            "until the dredger",
+        ] {
+            assert!(body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
+        }
+        assert!(!body.contains("All rights reserved"), "the footer goes: {body}");
+    }
+}
+
+#[test]
 fn an_article_crawled_three_times_keeps_its_headline() {
     // The first story three times, each crawl with another widget line: its headline is on
     // three of five pages, which a headline of one page is not, unless the copies are

@@ -8,11 +8,13 @@ crawl of it (id suffixed "#copy"):
 - twice.jsonl: the copy as it was;
 - widget_edge.jsonl: the copy with one widget line ("Most read today: <headline> <n>") added at
   its top or bottom (a coin toss per page);
-- widget_any.jsonl: the same line at a random line of the copy (inside a paragraph too).
+- widget_any.jsonl: the same line at a random line of the copy (inside a paragraph too);
+- thrice.jsonl: two copies, each with its own widget line at a random line (ids suffixed
+  "#copy" and "#2#copy"): a page crawled three times, and a site of one article three.
 Clean each with reprint, drop the copies from the output, and score the first crawls with
 score_dev.py; one crawl of each page is the reference:
 
-    for v in twice widget_edge widget_any; do
+    for v in twice widget_edge widget_any thrice; do
         target/release/reprint clean OUTDIR/$v.jsonl -o OUTDIR/$v.out.jsonl
         grep -v '#copy"' OUTDIR/$v.out.jsonl > OUTDIR/$v.first.jsonl
         python3 bench/clean/score_dev.py OUTDIR/$v.first.jsonl
@@ -37,7 +39,9 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.outdir, exist_ok=True)
     rng = random.Random(args.seed)
-    names = ["twice", "widget_edge", "widget_any"]
+    # Its own generator, so that the other variants are the same with or without it.
+    rng3 = random.Random(args.seed + 1)
+    names = ["twice", "widget_edge", "widget_any", "thrice"]
     outs = {n: open(os.path.join(args.outdir, n + ".jsonl"), "w", encoding="utf-8") for n in names}
     with open(args.gold, encoding="utf-8") as f:
         for line in f:
@@ -54,6 +58,12 @@ def main():
                     copy["text"] = "\n".join(lines[:at] + [widget] + lines[at:])
                 outs[name].write(json.dumps(page, ensure_ascii=False) + "\n")
                 outs[name].write(json.dumps(copy, ensure_ascii=False) + "\n")
+            outs["thrice"].write(json.dumps(page, ensure_ascii=False) + "\n")
+            for suffix in ["#copy", "#2#copy"]:
+                w = f"Most read today: {rng3.choice(HEADLINES)} {rng3.randrange(1000)}"
+                at = rng3.randrange(len(lines) + 1)
+                copy = dict(page, id=page["id"] + suffix, text="\n".join(lines[:at] + [w] + lines[at:]))
+                outs["thrice"].write(json.dumps(copy, ensure_ascii=False) + "\n")
     for out in outs.values():
         out.close()
 

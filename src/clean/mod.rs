@@ -321,9 +321,9 @@ impl<'p> Cleaner<'p> {
         // The page's copies first: every step that reads the site's counts discounts them.
         let copies = match site {
             Some(site) => {
-                let by_long = self.copies(site, slots, long, false);
+                let by_long = self.copies(site, slots, long, short, false);
                 let by_short = match short.len() > long.len() {
-                    true => self.copies(site, slots, short, true),
+                    true => self.copies(site, slots, short, short, true),
                     false => 0,
                 };
                 by_long.max(by_short)
@@ -453,23 +453,30 @@ impl<'p> Cleaner<'p> {
     /// discounted), and when the page's own sentences (blocks and shapes on no other page)
     /// are under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog whose one long paragraph is
     /// the author's biography share it, but each has text of its own.
-    fn copies(&self, site: &SiteProfile, slots: &[Slot], long: &[usize], short: bool) -> u32 {
-        let Some(keys) = profile::copy_keys(long.iter().map(|&i| slots[i].site_keys.0), short) else {
+    fn copies(&self, site: &SiteProfile, slots: &[Slot], keyed: &[usize], paragraphs: &[usize], short: bool) -> u32 {
+        let Some(keys) = profile::copy_keys(keyed.iter().map(|&i| slots[i].site_keys.0), short) else {
             return 0;
         };
         // Each key's pages are checked; the most copies that pass count.
         let mut best = 0;
-        let mut tried = [0u32; profile::COPY_KEYS];
+        let mut tried = [(0u32, false); profile::COPY_KEYS];
         for (k, key) in keys.into_iter().enumerate() {
             let pages = site.copy_pages(key);
-            // A key of short paragraphs, or a least key, on every page of a site of three or
-            // more is the site's: a notice on each page (a gallery's), not an article crawled
-            // that many times. Only the key of all the long paragraphs may say that (the same
-            // page crawled again as it was is counted once, `profile::page_key`).
-            let template = pages >= site.pages && site.pages > 2 && (short || k > 0);
-            if !template && !tried[..k].contains(&pages) {
-                tried[k] = pages;
-                best = best.max(self.copies_among(site, slots, long, pages));
+            // A key on every page of a site of three or more may be the site's: a notice on
+            // each page (a gallery's), not an article crawled that many times (the same page
+            // crawled again as it was is counted once, `profile::page_key`). A key of short
+            // paragraphs is taken for the site's. A least key of long ones is checked by all
+            // the page's paragraphs (`paragraphs`), short ones too: the notice may be the
+            // least of a page's long paragraphs, and its pages' other paragraphs are theirs.
+            let every = pages >= site.pages && site.pages > 2;
+            if short && every {
+                continue;
+            }
+            let by_all = every && k > 0;
+            if !tried[..k].contains(&(pages, by_all)) {
+                tried[k] = (pages, by_all);
+                let members = if by_all { paragraphs } else { keyed };
+                best = best.max(self.copies_among(site, slots, members, pages));
             }
         }
         best
