@@ -630,6 +630,16 @@ fn a_page_of_short_paragraphs_crawled_again_with_a_widget_keeps_them() {
     }
 }
 
+/// Assert that `text` (a body, or a title and body) holds each of `kept` and none of `gone`.
+fn assert_kept_and_gone(text: &str, cleaned: &Cleaned, kept: &[&str], gone: &[&str]) {
+    for k in kept {
+        assert!(text.contains(k), "{k:?} is kept: {:?}", cleaned.removed);
+    }
+    for g in gone {
+        assert!(!text.contains(g), "{g:?} goes: {text}");
+    }
+}
+
 /// Three stories of three paragraphs each.
 const WRAPPED_STORIES: [(&str, [&str; 3]); 3] = [
     (
@@ -701,12 +711,8 @@ fn an_article_crawled_again_with_a_line_inside_a_paragraph_keeps_it() {
         let cleaned = Cleaner::new(&profiles).clean(page);
         assert_accounts_for_all(page.text, &cleaned);
         let body = cleaned.body.replace('\n', " ");
-        for kept in ["spend its reserve on dredging", "waited outside for the tide to turn."] {
-            assert!(body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
-        }
-        for gone in ["Home | Local", "All rights reserved"] {
-            assert!(!cleaned.body.contains(gone), "{gone:?} goes: {}", cleaned.body);
-        }
+        let kept = ["spend its reserve on dredging", "waited outside for the tide to turn."];
+        assert_kept_and_gone(&body, &cleaned, &kept, &["Home | Local", "All rights reserved"]);
     }
 }
 
@@ -740,14 +746,12 @@ fn an_article_alone_on_its_site_crawled_three_times_keeps_it() {
         let cleaned = Cleaner::new(&profiles).clean(page);
         assert_accounts_for_all(page.text, &cleaned);
         let body = cleaned.body.replace('\n', " ");
-        for kept in [
+        let kept = [
             "The harbour board met on Tuesday",
             "outside for the tide",
             "until the dredger",
-        ] {
-            assert!(body.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
-        }
-        assert!(!body.contains("All rights reserved"), "the footer goes: {body}");
+        ];
+        assert_kept_and_gone(&body, &cleaned, &kept, &["All rights reserved"]);
     }
 }
 
@@ -816,13 +820,9 @@ fn a_gallery_page_crawled_again_with_a_widget_keeps_its_captions() {
         let cleaned = Cleaner::new(&profiles).clean(page);
         assert_accounts_for_all(page.text, &cleaned);
         // The first caption may be taken for the headline: the title and body keep both.
-        let kept_text = format!("{}\n{}", cleaned.title.as_deref().unwrap_or(""), cleaned.body);
-        for kept in ["for the evening tide", "seen from the lighthouse steps"] {
-            assert!(kept_text.contains(kept), "{kept:?} is kept: {:?}", cleaned.removed);
-        }
-        for gone in ["Galleries | Archive", "Photo Desk"] {
-            assert!(!cleaned.body.contains(gone), "{gone:?} goes: {}", cleaned.body);
-        }
+        let text = format!("{}\n{}", cleaned.title.as_deref().unwrap_or(""), cleaned.body);
+        let kept = ["for the evening tide", "seen from the lighthouse steps"];
+        assert_kept_and_gone(&text, &cleaned, &kept, &["Galleries | Archive", "Photo Desk"]);
     }
 }
 
