@@ -482,8 +482,9 @@ impl<'p> Cleaner<'p> {
         best
     }
 
-    /// [`Cleaner::copies`] for one key, on `pages` pages of the site.
-    fn copies_among(&self, site: &SiteProfile, slots: &[Slot], long: &[usize], pages: u32) -> u32 {
+    /// [`Cleaner::copies`] for one key, on `pages` pages of the site, checked by the
+    /// paragraphs' blocks `members`.
+    fn copies_among(&self, site: &SiteProfile, slots: &[Slot], members: &[usize], pages: u32) -> u32 {
         let copies = self.others(pages);
         if copies == 0 {
             return 0;
@@ -495,7 +496,7 @@ impl<'p> Cleaner<'p> {
         // sentences are weighed below). One on some of the pages but not all tells that they
         // are not all copies.
         let mut article = 0;
-        for &i in long {
+        for &i in members {
             let slot = &slots[i];
             if slot.block_pages == pages {
                 article += slot.whole.tokens;
