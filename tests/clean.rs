@@ -827,6 +827,63 @@ fn a_gallery_page_crawled_again_with_a_widget_keeps_its_captions() {
 }
 
 #[test]
+fn gallery_pages_sharing_one_caption_are_not_copies() {
+    // Two pages of a gallery share a caption, and a credit line only they print; a third page
+    // has neither. The pages' lines of 64 bytes or more stand for their paragraphs, and the
+    // shared caption may be the least of both pages' keys: their own captions tell that they
+    // are not copies, so the credit line on both is the site's. Several pairs of captions, for
+    // the least key falls where the hashes put it.
+    let shared = "Fishing boats waiting outside the harbour mouth for the evening tide";
+    let places = [
+        "quay",
+        "slipway",
+        "breakwater",
+        "fish market",
+        "lifeboat station",
+        "old pier",
+        "boatyard",
+        "ferry ramp",
+    ];
+    for (i, place) in places.iter().enumerate() {
+        let other = places[(i + 1) % places.len()];
+        let page = |own: &str, credit: bool| {
+            let mut lines = vec!["Galleries | Archive | Submit a photo".to_owned(), shared.to_owned()];
+            lines.push(format!(
+                "The {own} seen from the top of the lighthouse steps at low water today"
+            ));
+            if credit {
+                lines.push("Photos by the Courier staff".to_owned());
+            }
+            lines.push("Photo Desk of The Valley Courier".to_owned());
+            lines.join("\n")
+        };
+        let texts = vec![
+            page(place, true),
+            page(other, true),
+            [
+                "Galleries | Archive | Submit a photo",
+                "The dunes at dawn, from the coast path above the beach huts",
+                "Photo Desk of The Valley Courier",
+            ]
+            .join("\n"),
+        ];
+        let pages = pages_of_site(&texts, "courier.example");
+        let profiles = Profiles::learn(pages.iter().copied());
+        for page in &pages[..2] {
+            let cleaned = Cleaner::new(&profiles).clean(page);
+            let site_lines: Vec<&str> = removals(&cleaned, Reason::SiteBoilerplate)
+                .into_iter()
+                .map(|span| &page.text[span])
+                .collect();
+            assert!(
+                site_lines.contains(&"Photos by the Courier staff"),
+                "{place}: the credit line is the site's: {site_lines:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn copies_of_short_paragraphs_are_found_past_the_sites_long_notice() {
     let notice = "This page is best viewed in an up-to-date web browser with style sheets (CSS) \
                   enabled. While you will be able to view the content of this page in your current \

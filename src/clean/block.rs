@@ -682,20 +682,23 @@ pub fn ends_like_sentence(block: &str) -> bool {
 }
 
 /// Does `line` end a paragraph: like a sentence, or with its source in brackets after one
-/// ("... on Monday. [Telegraph]", "... said. (AP)"), as news items credit where they come from.
+/// ("... on Monday. [Telegraph]", "... said. (AP)", "……。（新华社）"), as news items credit
+/// where they come from.
 pub(crate) fn ends_like_paragraph(line: &str) -> bool {
     if ends_like_sentence(line) {
         return true;
     }
     let line = line.trim_end();
-    let open = match line.as_bytes().last() {
-        Some(b']') => '[',
-        Some(b')') => '(',
+    let open = match line.chars().next_back() {
+        Some(']') => '[',
+        Some(')') => '(',
+        Some('）') => '（',
+        Some('】') => '【',
         _ => return false,
     };
     line.rfind(open).is_some_and(|at| {
         let before = line[..at].trim_end();
-        line.len() - at <= SOURCE_BYTES && before.len() < at && ends_like_sentence(before)
+        line.len() - at <= SOURCE_BYTES && !before.is_empty() && ends_like_sentence(before)
     })
 }
 
@@ -916,6 +919,9 @@ mod tests {
         for line in [
             "The chef left the kitchen for good on Monday. [Telegraph]",
             "The talks will resume in the spring, officials said. (AP)",
+            "The talks will resume in the spring, officials said.(AP)",
+            "会议于周一在北京举行。（新华社）",
+            "会议于周一在北京举行。【人民日报】",
             "It rained.",
         ] {
             assert!(ends_like_paragraph(line), "{line:?}");
@@ -925,6 +931,7 @@ mod tests {
             "The meeting ran late (see the minutes)",
             "It rained. [a note far too long to be the name of the paper it came from]",
             "[Telegraph]",
+            "（新华社）",
             "Contact us:",
         ] {
             assert!(!ends_like_paragraph(line), "{line:?}");

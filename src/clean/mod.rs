@@ -139,6 +139,9 @@ const SHAPE_MAX_TOKENS: u32 = 15;
 /// Pages with the same long paragraphs are copies of one page only when the sentences of this
 /// page that no other page of the site holds are under 1/this of those paragraphs' tokens.
 const COPY_OWN_SHARE: u32 = 10;
+/// ... and when its lines on no other page that are no sentences (a widget's line, a
+/// caption) are under 1/this of them.
+const COPY_OWN_LINES_SHARE: u32 = 2;
 /// A page's site profile, with how many of the site's learned pages are copies of the page
 /// ([`Cleaner::copies`]): the steps after the copies are found read the site's counts without
 /// them.
@@ -447,12 +450,15 @@ impl<'p> Cleaner<'p> {
 
     /// How many other learned pages of the site are copies of this one (the same article
     /// crawled again): they hold every block it does, so they are no evidence that a block is
-    /// the site's. Pages that share a key of their long paragraphs (`long`, slots; or of their
-    /// paragraphs short and long, `short`; [`profile::copy_keys`]) are copies only when those
-    /// paragraphs are on no other page of the site (or are its boilerplate, the copies
-    /// discounted), and when the page's own sentences (blocks and shapes on no other page)
-    /// are under 1/[`COPY_OWN_SHARE`] of theirs. Posts of a blog whose one long paragraph is
-    /// the author's biography share it, but each has text of its own.
+    /// the site's. Pages that share a key of the page's paragraphs (`keyed`, slots: its long
+    /// paragraphs, or with `short` all of them; [`profile::copy_keys`]) are copies only when
+    /// each of those paragraphs' blocks is on exactly those pages, or on no other page (a
+    /// line the re-crawl added), or is the site's boilerplate with the copies discounted;
+    /// when at least one is on exactly those pages; and when the page's own text (blocks and
+    /// shapes on no other page) is under 1/[`COPY_OWN_SHARE`] of theirs in sentences and
+    /// under 1/[`COPY_OWN_LINES_SHARE`] in other lines. Posts of a blog whose one long
+    /// paragraph is the author's biography share it, but each has text of its own. A key on
+    /// every page of a site of three or more: see the loop below.
     fn copies(&self, site: &SiteProfile, slots: &[Slot], keyed: &[usize], paragraphs: &[usize], short: bool) -> u32 {
         let Some(keys) = profile::copy_keys(keyed.iter().map(|&i| slots[i].site_keys.0), short) else {
             return 0;
@@ -468,7 +474,9 @@ impl<'p> Cleaner<'p> {
             // paragraphs is taken for the site's. A least key of long ones is checked by all
             // the page's paragraphs (`paragraphs`), short ones too: the notice may be the
             // least of a page's long paragraphs, and its pages' other paragraphs are theirs.
-            let every = pages >= site.pages && site.pages > 2;
+            // Of the site's pages, this one too when it was not learned from.
+            let site_pages = site.pages + u32::from(!self.learned_from_these);
+            let every = pages >= site.pages && site_pages > 2;
             if short && every {
                 continue;
             }
@@ -504,16 +512,21 @@ impl<'p> Cleaner<'p> {
                 return 0;
             }
         }
-        // Sentences on no other page of the site: a re-crawl changes a widget's headlines or
-        // a counter, not a tenth of the article's prose; another post has prose of its own
-        // (its paragraphs end in sentences, and a line of them on no other page is one).
-        let own: u32 = slots
-            .iter()
-            .filter(|s| self.others(s.block_pages) == 0 && self.others(s.shape_pages) == 0)
-            .filter(|s| s.whole.sentence_end)
-            .map(|s| s.whole.tokens)
-            .sum();
-        match article > 0 && own * COPY_OWN_SHARE < article {
+        // The page's own text, on no other page of the site: its sentences, and its other
+        // lines. A re-crawl changes a widget's headlines or a counter, not a tenth of the
+        // article's prose, nor half as much as the article in other lines; another post has
+        // prose of its own, and pages of a gallery, or of a digest of items, that share one
+        // caption or item have captions or items of their own.
+        let (mut own, mut own_lines) = (0, 0);
+        for s in slots {
+            if self.others(s.block_pages) == 0 && self.others(s.shape_pages) == 0 {
+                match s.whole.sentence_end {
+                    true => own += s.whole.tokens,
+                    false => own_lines += s.whole.tokens,
+                }
+            }
+        }
+        match article > 0 && own * COPY_OWN_SHARE < article && own_lines * COPY_OWN_LINES_SHARE < article {
             true => copies,
             false => 0,
         }

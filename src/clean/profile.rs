@@ -766,6 +766,48 @@ mod tests {
     }
 
     #[test]
+    fn copy_keys_are_the_same_after_either_analysis() {
+        // The learner keys a page after its partial analysis, the cleaner after its full one.
+        let wrapped = "The council met on Monday and agreed, after a long debate that ran\n\
+                       well into the night, to review the parking plan again next month, and\n\
+                       to hear the traders first. The chef left for good. [Telegraph]";
+        let texts = [
+            format!(
+                "Home | News | Sport\n{wrapped}\n\nA short paragraph that ends like a sentence, of 64 bytes or more.\n\
+                 Officials said the talks would resume in the spring, after the vote.(AP)"
+            ),
+            "首页 | 新闻\n会议于周一在北京举行，各方代表就合作事项交换了意见并达成多项共识。（新华社）\n\
+             更多新闻"
+                .to_owned(),
+            "Galleries | Archive\nFishing boats waiting outside the harbour mouth for the evening tide\n\
+             The dredger at work in the inner basin, seen from the lighthouse steps\nPhoto Desk"
+                .to_owned(),
+        ];
+        for text in &texts {
+            // Past the pages whose words are all counted: the partial analysis, unless sampled.
+            let facts = PageFacts::of_page(&page(text, "a.com"), WORDS_ALL_PAGES, &mut Scratch::default());
+            let mut full = PageText::default();
+            full.analyze(text);
+            let (mut long, mut short) = (Vec::new(), Vec::new());
+            full.paragraphs(text, &mut long, &mut short);
+            let keys = |set: &[usize], short: bool| {
+                copy_keys(
+                    set.iter()
+                        .map(|&b| full.site_keys(text, b).expect("paragraphs are keyed").0),
+                    short,
+                )
+            };
+            assert!(!short.is_empty(), "{text:?} has paragraphs");
+            assert_eq!(facts.copy, keys(&long, false), "{text:?}");
+            assert_eq!(
+                facts.short_copy,
+                keys(&short, true).filter(|_| short.len() > long.len()),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn copy_keys_of_all_blocks_need_them_all_and_least_keys_outlast_a_missing_one() {
         let blocks: Vec<u64> = (1..=12u64).map(|i| fmix64(i * 0x9E37)).collect();
         let all = copy_keys(blocks.iter().copied(), false).expect("blocks have keys");
