@@ -287,7 +287,7 @@ impl Bands<'_> {
             .filter(|&d| self.table.is_signed(d))
             .map(|d| (self.keys[d * bands + band], d as u32))
             .collect();
-        crate::lsh::sort_band_keys(&mut keys, spare);
+        crate::radix::sort_by_hash(&mut keys, spare, |&(key, _)| key);
         for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
             if bucket.len() > self.cap {
                 stats.capped_buckets += 1;

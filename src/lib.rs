@@ -49,6 +49,7 @@ pub mod eval;
 pub mod io;
 pub mod lsh;
 pub mod minhash;
+mod radix;
 pub mod shingle;
 pub mod text;
 

@@ -157,41 +157,6 @@ fn simpson_points(a: f64, b: f64) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Sort `keys` (band keys with their documents) as `sort_unstable` does, in time linear in
-/// their number: band keys are uniform hashes, so one counting pass on their top bits (about
-/// one key per bucket) leaves a few keys per bucket to sort. `spare` is a buffer.
-pub(crate) fn sort_band_keys(keys: &mut Vec<(u64, u32)>, spare: &mut Vec<(u64, u32)>) {
-    let n = keys.len();
-    if n < 64 {
-        keys.sort_unstable();
-        return;
-    }
-    let bits = (usize::BITS - n.leading_zeros()).clamp(8, 24);
-    let shift = 64 - bits;
-    let mut starts = vec![0u32; (1 << bits) + 1];
-    for &(key, _) in keys.iter() {
-        starts[(key >> shift) as usize + 1] += 1;
-    }
-    for b in 1..starts.len() {
-        starts[b] += starts[b - 1];
-    }
-    spare.clear();
-    spare.resize(n, (0, 0));
-    let mut next = starts.clone();
-    for &entry in keys.iter() {
-        let b = (entry.0 >> shift) as usize;
-        spare[next[b] as usize] = entry;
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        let bucket = &mut spare[w[0] as usize..w[1] as usize];
-        if bucket.len() > 1 {
-            bucket.sort_unstable();
-        }
-    }
-    std::mem::swap(keys, spare);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,22 +235,5 @@ mod tests {
         b.keys_into(&[5, 6, 5, 6], &mut keys);
         assert_ne!(keys[0], keys[1]);
         assert_eq!(keys[0], band_key(0, &[5, 6]));
-    }
-
-    proptest::proptest! {
-        /// The bucket sort gives the order a comparison sort gives, for uniform keys, for
-        /// keys sharing their top bits and for repeated keys.
-        #[test]
-        fn band_keys_sort_as_a_comparison_sort_does(
-            raw in proptest::collection::vec((proptest::num::u64::ANY, 0u32..1000), 0..3000),
-            skew in 0u32..64,
-        ) {
-            let keys: Vec<(u64, u32)> = raw.iter().map(|&(k, d)| (k >> skew, d)).collect();
-            let mut want = keys.clone();
-            want.sort_unstable();
-            let mut got = keys;
-            sort_band_keys(&mut got, &mut Vec::new());
-            proptest::prop_assert_eq!(got, want);
-        }
     }
 }

@@ -30,6 +30,7 @@
 //! ```
 
 mod block;
+mod facts;
 mod headline;
 mod model;
 mod profile;
@@ -42,10 +43,8 @@ use std::fmt;
 use std::ops::Range;
 
 pub use block::{segment, Block, BLOCK_SEED};
-pub use profile::{
-    Learner, PageFacts, Profiles, SiteProfile, INFERRED_SITE, PROFILE_FORMAT, PROFILE_VERSION, WORDS_ALL_PAGES,
-    WORDS_SAMPLE,
-};
+pub use facts::{FactsChunk, PageFacts, WORDS_ALL_PAGES, WORDS_SAMPLE};
+pub use profile::{Learner, Profiles, SiteProfile, INFERRED_SITE, PROFILE_FORMAT, PROFILE_VERSION};
 
 use block::{BlockFacts, PageText, Part};
 use strip::{strip_learned_affixes, strip_markup};
@@ -168,6 +167,9 @@ pub struct Scratch {
     slots: Vec<Slot>,
     head: headline::HeadScratch,
     units: unit::UnitScratch,
+    /// Learning: the keys of the page's blocks, shapes, affixes and template blocks
+    /// ([`facts::FactsView`]), sorted before they are written out.
+    lists: [Vec<u64>; 4],
     /// Learning: the page's sentence tokens, (occurrences, all in CJK sentences).
     words: table::TokenTable<(u32, bool)>,
     /// Cleaning: each block hash's (first slot + 1, occurrences) on the page.

@@ -102,6 +102,18 @@ fn words(f: &BlockFacts) -> f64 {
     f64::from(if cjk { f.tokens / 2 } else { f.tokens })
 }
 
+/// `(1 + n).ln()`, read from a table for the counts most units have (the same values: the
+/// table holds what `ln` gives; five logarithms a unit were a percent of a dedup run).
+fn ln_1p_count(n: f64) -> f64 {
+    const TABLE: usize = 4096;
+    static LN: std::sync::LazyLock<Box<[f64]>> =
+        std::sync::LazyLock::new(|| (0..TABLE).map(|i| (1.0 + i as f64).ln()).collect());
+    match n >= 0.0 && n < TABLE as f64 && n.fract() == 0.0 {
+        true => LN[n as usize],
+        false => (1.0 + n).ln(),
+    }
+}
+
 fn density(f: &BlockFacts, function: u32) -> f64 {
     f64::from(function) / f64::from(f.tokens.max(1))
 }
@@ -117,12 +129,12 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> [f32; FEATURES.len()] {
     let f = u.facts;
     let b = |x: bool| if x { 1.0 } else { 0.0 };
     let own: [f64; OWN] = [
-        (1.0 + words(f)).ln(),
+        ln_1p_count(words(f)),
         density(f, u.function),
         f64::from(f.digit_tokens) / f64::from(f.tokens.max(1)),
         b(f.sentence_end),
         f64::from(f.separators.min(3)) / 3.0,
-        (1.0 + f64::from(f.chars)).ln(),
+        ln_1p_count(f64::from(f.chars)),
         b(f.cjk_tokens * 2 > f.tokens),
         b(u.class == Class::Good),
         b(u.class == Class::Bad),
@@ -143,7 +155,7 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> [f32; FEATURES.len()] {
                 b(*class == Class::Good),
                 b(*class == Class::Bad),
                 density(facts, *function),
-                (1.0 + words(facts)).ln(),
+                ln_1p_count(words(facts)),
             ],
         }
     };
@@ -155,7 +167,7 @@ pub(crate) fn features(u: &UnitFacts<'_>) -> [f32; FEATURES.len()] {
         l.good_after,
         l.capitalized,
         b(l.ends_colon),
-        (1.0 + l.page_tokens).ln(),
+        ln_1p_count(l.page_tokens),
     ];
     // Each group into its own stretch of the output (fixed lengths: no iterator chain).
     let mut out = [0.0; FEATURES.len()];

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 
 use std::ops::Range;
 
-use super::block::{ends_like_sentence, Part, LONG_KEY_BYTES};
+use super::block::Part;
+use super::facts::{FactsChunk, FactsView, PageFacts, WORDS_ALL_PAGES};
 use super::table::{FunctionWords, TokenTable};
 use super::{Page, Scratch};
 use crate::shingle::{fmix64, Fold, SHINGLE_SEED};
@@ -34,132 +35,8 @@ const FUNCTION_WORDS: usize = 200;
 /// A block counts towards function words when it has at least this many tokens and ends
 /// like a sentence: chrome words ("Home", "Share") then stay out, even on one-site corpora.
 const SENTENCE_MIN_TOKENS: u32 = 8;
-/// A corpus of at most this many pages takes its function words from every page; a larger
-/// one from the pages its sample holds ([`WORDS_SAMPLE`]).
-pub const WORDS_ALL_PAGES: u64 = 2048;
-/// A page is in the function-word sample when the hash of its text is 0 modulo this: the
-/// sample is a function of the pages, not of their order (so learning, and dedup of
-/// recovered bodies, give the same result for the input shuffled).
-pub const WORDS_SAMPLE: u64 = 16;
-/// Seed of the hash that draws the function-word sample.
-const SAMPLE_SEED: u64 = 0x5341_4d50_4c45_3031; // "SAMPLE01"
 /// An affix is at most this many tokens.
 const AFFIX_MAX_TOKENS: usize = 6;
-
-/// What one page contributes to its site's profile and to the function words.
-#[derive(Clone, Debug, Default)]
-pub struct PageFacts {
-    site: Option<String>,
-    blocks: Vec<u64>,
-    shapes: Vec<u64>,
-    affixes: Vec<u64>,
-    /// For a page without a site: the hashes of its blocks that may be a template's (short,
-    /// and not sentences), the evidence [`Learner::finish`] groups such pages by. Pages that
-    /// print the same article share its sentences, not a site.
-    template: Vec<u64>,
-    /// The keys of the page's long paragraphs ([`copy_keys`]): copies of the page (the same
-    /// article crawled again) share one. And those of its paragraphs short and long, when it
-    /// has short ones: a page whose one long paragraph is the site's (a notice on every page)
-    /// is told from another by them.
-    copy: Option<[u64; COPY_KEYS]>,
-    short_copy: Option<[u64; COPY_KEYS]>,
-    /// Distinct tokens of the page's sentences: (hash, occurrences, is a CJK character).
-    words: Vec<(u64, u32, bool)>,
-    /// Whether the page is in the function-word sample ([`WORDS_SAMPLE`]).
-    sampled: bool,
-}
-
-impl PageFacts {
-    /// The facts of one page (pure; call it from any thread).
-    pub fn of(page: &Page<'_>) -> PageFacts {
-        PageFacts::of_page(page, 0, &mut Scratch::default())
-    }
-
-    /// The facts of the page at position `index` of the pages learned from, with the caller's
-    /// buffers. Words are counted on the pages of the function-word sample (one page in
-    /// [`WORDS_SAMPLE`], drawn by the hash of its text: the most frequent tokens of a corpus
-    /// show after a few thousand pages) and on the first [`WORDS_ALL_PAGES`], which a corpus
-    /// that turns out small takes its function words from (see [`Learner::finish`]).
-    pub fn of_page(page: &Page<'_>, index: u64, scratch: &mut Scratch) -> PageFacts {
-        let sampled = xxhash_rust::xxh3::xxh3_64_with_seed(page.text.as_bytes(), SAMPLE_SEED) % WORDS_SAMPLE == 0;
-        let count_words = sampled || index < WORDS_ALL_PAGES;
-        let text = page.text;
-        let Scratch {
-            page: analysis,
-            words,
-            long: long_blocks,
-            short: short_blocks,
-            long_keys: long,
-            short_keys: short,
-            ..
-        } = scratch;
-        match count_words {
-            true => analysis.analyze(text),
-            false => analysis.analyze_for_keys(text),
-        }
-        analysis.paragraphs(text, long_blocks, short_blocks);
-        let has_short = short_blocks.len() > long_blocks.len();
-        let mut long_blocks = long_blocks.iter().peekable();
-        let mut short_blocks = short_blocks.iter().peekable();
-        words.clear();
-        let blocks = analysis.blocks.len();
-        long.clear();
-        short.clear();
-        let mut facts = PageFacts {
-            site: page.site.map(str::to_owned),
-            sampled,
-            // Sized once: a vector grown push by push was reallocated four or five times.
-            blocks: Vec::with_capacity(blocks),
-            shapes: Vec::with_capacity(blocks),
-            ..PageFacts::default()
-        };
-        for b in 0..analysis.blocks.len() {
-            let Some((hash, shape)) = analysis.site_keys(text, b) else {
-                continue;
-            };
-            let part = analysis.block(text, b);
-            facts.blocks.push(hash);
-            facts.shapes.push(shape);
-            let sentence_end = ends_like_sentence(part.str());
-            let sentence = is_sentence(part.range.len() as u32, sentence_end);
-            if page.site.is_none() && !sentence && part.span.len() < LONG_KEY_BYTES {
-                facts.template.push(hash);
-            }
-            if long_blocks.next_if_eq(&&b).is_some() {
-                long.push(hash);
-            }
-            if short_blocks.next_if_eq(&&b).is_some() {
-                short.push(hash);
-            }
-            if count_words && sentence {
-                let cjk = part.range.clone().filter(|&i| part.is_cjk(i)).count() * 2 > part.range.len();
-                for &t in part.hashes() {
-                    // (occurrences, every occurrence in a CJK sentence)
-                    let e = words.entry(t);
-                    e.1 = if e.0 == 0 { cjk } else { e.1 && cjk };
-                    e.0 += 1;
-                }
-            }
-            for affix in [trailing_affix(&part), leading_affix(&part)].into_iter().flatten() {
-                facts.affixes.push(affix.key);
-            }
-        }
-        for v in [
-            &mut facts.blocks,
-            &mut facts.shapes,
-            &mut facts.affixes,
-            &mut facts.template,
-        ] {
-            v.sort_unstable();
-            v.dedup();
-        }
-        facts.copy = copy_keys(long.iter().copied(), false);
-        facts.short_copy = copy_keys(short.iter().copied(), true).filter(|_| has_short);
-        facts.words.reserve_exact(words.len());
-        facts.words.extend(words.iter().map(|(t, (n, cjk))| (t, n, cjk)));
-        facts
-    }
-}
 
 /// Is a block of `tokens` tokens, ending like a sentence (or not), a sentence: what
 /// function words are counted from, and what a page's template is not.
@@ -311,18 +188,16 @@ impl SiteCounts {
     /// [`page_key`]) was counted: a page fetched twice would otherwise be on two pages of
     /// the site, every line of it, article and all, and a site with few pages would seem to
     /// print its article as boilerplate. The first copy of the input's order is counted.
-    fn add(&mut self, facts: PageFacts) {
-        if !self.seen.insert(page_key(&facts.shapes)) {
+    fn add(&mut self, facts: &FactsView<'_>, spare: &mut Vec<u64>) {
+        if !self.seen.insert(page_key(facts.shapes)) {
             return;
         }
         self.pages += 1;
-        self.blocks.add(&facts.blocks);
-        self.shapes.add(&facts.shapes);
-        self.affixes.add(&facts.affixes);
+        self.blocks.add(facts.blocks, spare);
+        self.shapes.add(facts.shapes, spare);
+        self.affixes.add(facts.affixes, spare);
         for keys in [facts.copy, facts.short_copy].into_iter().flatten() {
-            for key in keys {
-                self.copies.add(&[key]);
-            }
+            self.copies.add(&keys, spare);
         }
     }
 }
@@ -343,19 +218,19 @@ struct KeyCounts {
 const PENDING_MIN: usize = 1024;
 
 impl KeyCounts {
-    fn add(&mut self, keys: &[u64]) {
+    fn add(&mut self, keys: &[u64], spare: &mut Vec<u64>) {
         self.pending.extend_from_slice(keys);
         if self.pending.len() >= PENDING_MIN.max(self.keys.len()) {
-            self.merge();
+            self.merge(spare);
         }
     }
 
-    /// Count the pending keys in.
-    fn merge(&mut self) {
+    /// Count the pending keys in (`spare`: a buffer for sorting them).
+    fn merge(&mut self, spare: &mut Vec<u64>) {
         if self.pending.is_empty() {
             return;
         }
-        self.pending.sort_unstable();
+        crate::radix::sort_by_hash(&mut self.pending, spare, |&k| k);
         let (old_keys, old_counts) = (&self.keys, &self.counts);
         let mut keys = Vec::with_capacity(old_keys.len() + self.pending.len());
         let mut counts = Vec::with_capacity(keys.capacity());
@@ -383,7 +258,7 @@ impl KeyCounts {
     /// The keys on two pages or more, with their counts: those on one page are no evidence
     /// of a site's habits.
     fn finish(mut self) -> TokenTable<u32> {
-        self.merge();
+        self.merge(&mut Vec::new());
         let mut table = TokenTable::with_capacity(self.counts.iter().filter(|&&n| n >= 2).count());
         for (k, n) in self.keys.into_iter().zip(self.counts).filter(|&(_, n)| n >= 2) {
             *table.entry(k) = n;
@@ -399,11 +274,13 @@ pub struct Learner {
     /// token → (pages whose sentences hold it, occurrences, is a CJK character), over the
     /// pages of the function-word sample, and over the other pages counted (the first
     /// [`WORDS_ALL_PAGES`]): a corpus of that many pages or fewer takes both.
-    words: AHashMap<u64, (u32, u64, bool)>,
-    other_words: AHashMap<u64, (u32, u64, bool)>,
+    words: TokenTable<(u32, u64, bool)>,
+    other_words: TokenTable<(u32, u64, bool)>,
     pages: u64,
     /// Pages without a site, by page index, kept until [`Learner::finish`] groups them.
     siteless: Vec<(u64, PageFacts)>,
+    /// A buffer for sorting keys ([`KeyCounts::merge`]).
+    spare: Vec<u64>,
 }
 
 /// Pages without a site join one inferred site when they share at least this many of their
@@ -427,23 +304,49 @@ impl Learner {
     }
 
     /// Add one page's facts.
-    pub fn add(&mut self, mut facts: PageFacts) {
+    pub fn add(&mut self, facts: PageFacts) {
+        if !self.add_view(facts.view()) {
+            self.siteless.push((self.pages - 1, facts));
+        }
+    }
+
+    /// Add the facts of each page of `chunk`, in order (as [`Learner::add`] of each).
+    pub fn add_chunk(&mut self, chunk: &FactsChunk) {
+        for facts in chunk.views() {
+            if !self.add_view(facts) {
+                self.siteless.push((self.pages - 1, facts.to_owned()));
+            }
+        }
+    }
+
+    /// Count a page's words, and its keys into its site's counts. Returns `false` for a page
+    /// without a site, which the caller keeps until [`Learner::finish`] groups such pages.
+    fn add_view(&mut self, facts: FactsView<'_>) -> bool {
         self.pages += 1;
         let words = match facts.sampled {
             true => &mut self.words,
             false => &mut self.other_words,
         };
-        for (token, n, cjk) in std::mem::take(&mut facts.words) {
+        for &(token, n, cjk) in facts.words {
             // CJK when every page's sentences holding it were (whatever the pages' order).
-            let e = words.entry(token).or_insert((0, 0, cjk));
+            let e = words.entry(token);
+            e.2 = if e.0 == 0 { cjk } else { e.2 && cjk };
             e.0 += 1;
             e.1 += u64::from(n);
-            e.2 &= cjk;
         }
-        match facts.site.take() {
-            Some(site) => self.sites.entry(site).or_default().add(facts),
-            None => self.siteless.push((self.pages - 1, facts)),
+        let Some(site) = facts.site else {
+            return false;
+        };
+        // Looked up by name first: a page of a known site allocates nothing.
+        match self.sites.get_mut(site) {
+            Some(counts) => counts.add(&facts, &mut self.spare),
+            None => self
+                .sites
+                .entry(site.to_owned())
+                .or_default()
+                .add(&facts, &mut self.spare),
         }
+        true
     }
 
     /// Group the pages without a site into inferred sites: pages that share
@@ -453,7 +356,7 @@ impl Learner {
         let pages = std::mem::take(&mut self.siteless);
         let mut index: AHashMap<u64, Vec<u32>> = AHashMap::new();
         for (k, (_, facts)) in pages.iter().enumerate() {
-            for &h in &facts.template {
+            for &h in facts.view().template {
                 index.entry(h).or_default().push(k as u32);
             }
         }
@@ -470,11 +373,8 @@ impl Learner {
         }
         let mut groups = crate::cluster::UnionFind::new(pages.len());
         for (&(a, b), &n) in &shared {
-            let smaller = pages[a as usize]
-                .1
-                .template
-                .len()
-                .min(pages[b as usize].1.template.len());
+            let template = |k: u32| pages[k as usize].1.view().template.len();
+            let smaller = template(a).min(template(b));
             if n >= SHARED_BLOCKS && n as usize * 100 >= smaller * SHARED_TEMPLATE_PERCENT {
                 groups.union(a, b);
             }
@@ -491,7 +391,10 @@ impl Learner {
             let (members, first) = size[&root];
             if members >= 2 {
                 let name = format!("{INFERRED_SITE}{first}");
-                self.sites.entry(name.clone()).or_default().add(facts);
+                self.sites
+                    .entry(name.clone())
+                    .or_default()
+                    .add(&facts.view(), &mut self.spare);
                 inferred.push((index, name));
             }
         }
@@ -507,14 +410,14 @@ impl Learner {
         // Every page's words when the corpus is small, else the sample's: either way the
         // same pages whatever their order.
         if self.pages <= WORDS_ALL_PAGES {
-            for (token, (pages, count, cjk)) in std::mem::take(&mut self.other_words) {
-                let e = self.words.entry(token).or_insert((0, 0, cjk));
+            for (token, (pages, count, cjk)) in self.other_words.iter() {
+                let e = self.words.entry(token);
+                e.2 = if e.0 == 0 { cjk } else { e.2 && cjk };
                 e.0 += pages;
                 e.1 += count;
-                e.2 &= cjk;
             }
         }
-        for (token, (pages, count, is_cjk)) in self.words {
+        for (token, (pages, count, is_cjk)) in self.words.iter() {
             if is_cjk { &mut cjk } else { &mut latin }.push((pages, count, token));
         }
         let mut function_words = Vec::new();
@@ -747,7 +650,7 @@ mod tests {
                 let mut keys: Vec<u64> = keys.iter().map(|k| (k + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)).collect();
                 keys.sort_unstable();
                 keys.dedup();
-                counts.add(&keys);
+                counts.add(&keys, &mut Vec::new());
                 for &k in &keys {
                     *naive.entry(k).or_insert(0) += 1;
                 }
@@ -798,9 +701,9 @@ mod tests {
                 )
             };
             assert!(!short.is_empty(), "{text:?} has paragraphs");
-            assert_eq!(facts.copy, keys(&long, false), "{text:?}");
+            assert_eq!(facts.view().copy, keys(&long, false), "{text:?}");
             assert_eq!(
-                facts.short_copy,
+                facts.view().short_copy,
                 keys(&short, true).filter(|_| short.len() > long.len()),
                 "{text:?}"
             );

@@ -8,7 +8,7 @@ use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use reprint::clean::{Learner, Page, PageFacts, Profiles, Scratch};
+use reprint::clean::{FactsChunk, Learner, Page, Profiles, Scratch};
 use reprint::io::{url_host, FieldNames, Record, Source};
 use reprint::Error;
 
@@ -32,6 +32,10 @@ pub fn page_of<'r>(record: &'r Record<'_>, text: &'r str, site: Option<&'r str>)
     }
 }
 
+/// Pages whose facts share one [`FactsChunk`]: a batch of 8 MB holds a few thousand pages,
+/// so its chunks still spread over the pool.
+const CHUNK_PAGES: usize = 64;
+
 /// Read every input, reporting bad records, and learn profiles from the good ones. Fills
 /// the standard-input spool when there is one. Returns the profiles and the bytes read.
 pub fn learn(
@@ -44,7 +48,7 @@ pub fn learn(
     let read_bytes = Arc::new(AtomicU64::new(0));
     // The learner merges each batch's facts, in order, on a thread of its own while the pool
     // computes the next batch's: the merge is the pass's one serial step.
-    let (to_learner, batches) = sync_channel::<Vec<PageFacts>>(2);
+    let (to_learner, batches) = sync_channel::<Vec<FactsChunk>>(2);
     let stdin = Stdin::fill(spool)?;
     std::thread::scope(|scope| {
         // Owned here, so that it is dropped, and the learner ends, however the pass ends.
@@ -52,37 +56,48 @@ pub fn learn(
         let merging = scope.spawn(move || {
             let mut learner = Learner::new();
             for batch in batches {
-                for facts in batch {
-                    learner.add(facts);
+                for chunk in &batch {
+                    learner.add_chunk(chunk);
                 }
             }
             learner.finish()
         });
         let read = for_each_batch(sources, Pass::First, stdin, &read_bytes, reporter, |batch, reporter| {
-            let facts: Vec<Result<PageFacts, reprint::RecordError>> = parse_batch(batch, fields, &mut pages)
-                .into_par_iter()
+            let parsed = parse_batch(batch, fields, &mut pages);
+            // Pages in chunks, each chunk's facts in one set of buffers: with a few
+            // allocations a chunk, not several a page (freed on the learner's thread).
+            let chunks: Vec<(FactsChunk, Vec<(usize, reprint::RecordError)>)> = parsed
+                .par_chunks(CHUNK_PAGES)
+                .enumerate()
                 .map_init(
                     || (Scratch::default(), String::new()),
-                    |(scratch, text), (record, index)| {
-                        let record = record?;
-                        let text = record.text_in(text);
-                        let record = &record.record;
-                        let site = site_of(record, fields);
-                        Ok(PageFacts::of_page(
-                            &page_of(record, text, site.as_deref()),
-                            index,
-                            scratch,
-                        ))
+                    |(scratch, text), (c, chunk)| {
+                        let mut facts = FactsChunk::new();
+                        let mut bad = Vec::new();
+                        for (i, (record, index)) in chunk.iter().enumerate() {
+                            let record = match record {
+                                Ok(record) => record,
+                                Err(reason) => {
+                                    bad.push((c * CHUNK_PAGES + i, reason.clone()));
+                                    continue;
+                                }
+                            };
+                            let text = record.text_in(text);
+                            let record = &record.record;
+                            let site = site_of(record, fields);
+                            facts.push(&page_of(record, text, site.as_deref()), *index, scratch);
+                        }
+                        (facts, bad)
                     },
                 )
                 .collect();
             let path = sources[batch.source].path();
-            let mut good = Vec::with_capacity(facts.len());
-            for ((line, _), result) in batch.lines.iter().zip(facts) {
-                match result {
-                    Ok(facts) => good.push(facts),
-                    Err(reason) => reporter.bad_record(path, *line, reason)?,
+            let mut good = Vec::with_capacity(chunks.len());
+            for (facts, bad) in chunks {
+                for (i, reason) in bad {
+                    reporter.bad_record(path, batch.lines[i].0, reason)?;
                 }
+                good.push(facts);
             }
             // The learner ends only when this sender is dropped.
             to_learner.send(good).expect("the learner thread outlives the pass");
