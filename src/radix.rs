@@ -7,8 +7,10 @@
 //! uniform (repeated, or sharing their top bits) are still sorted, only more slowly.
 
 /// Sort `items` as `sort_unstable` does, given that `key` of each is a uniform hash and
-/// that items are ordered by their key first. `spare` is a buffer (its contents are lost).
-pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(items: &mut Vec<T>, spare: &mut Vec<T>, key: impl Fn(&T) -> u64) {
+/// that items are ordered by their key first. `spare` is a buffer (its contents are lost);
+/// `items` keeps its own allocation (the learner shares one `spare` among all its sites, and
+/// handing a site the spare's, as large as the largest site's, had grown them all).
+pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(items: &mut [T], spare: &mut Vec<T>, key: impl Fn(&T) -> u64) {
     let n = items.len();
     if n < 64 {
         items.sort_unstable();
@@ -37,7 +39,7 @@ pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(items: &mut Vec<T>, spare: &
             bucket.sort_unstable();
         }
     }
-    std::mem::swap(items, spare);
+    items.copy_from_slice(spare);
 }
 
 #[cfg(test)]

@@ -344,10 +344,26 @@ mod tests {
         let mut chunk = FactsChunk::new();
         let mut scratch = Scratch::default();
         for (i, (text, site)) in pages.iter().enumerate() {
-            chunk.push(&Page { text, title: None, site: *site }, i as u64, &mut scratch);
+            chunk.push(
+                &Page {
+                    text,
+                    title: None,
+                    site: *site,
+                },
+                i as u64,
+                &mut scratch,
+            );
         }
         for (view, (text, site)) in chunk.views().zip(&pages) {
-            let alone = PageFacts::of_page(&Page { text, title: None, site: *site }, 0, &mut scratch);
+            let alone = PageFacts::of_page(
+                &Page {
+                    text,
+                    title: None,
+                    site: *site,
+                },
+                0,
+                &mut scratch,
+            );
             let owned = view.to_owned();
             for facts in [alone.view(), owned.view()] {
                 assert_eq!(facts.site, view.site);
