@@ -428,9 +428,11 @@ impl Learner {
             let keep = FUNCTION_WORDS.min(class.len().div_ceil(10));
             function_words.extend(class.iter().take(keep).map(|w| w.2));
         }
-        let sites = self
-            .sites
-            .into_iter()
+        // Each site's counts are pruned into its tables on the caller's pool, side by side.
+        use rayon::prelude::*;
+        let sites: Vec<(String, SiteCounts)> = self.sites.into_iter().collect();
+        let sites: Vec<(String, SiteProfile)> = sites
+            .into_par_iter()
             .map(|(name, c)| {
                 let profile = SiteProfile {
                     pages: c.pages,
@@ -444,7 +446,7 @@ impl Learner {
             .collect();
         Profiles {
             function_words: FunctionWords::new(function_words),
-            sites,
+            sites: sites.into_iter().collect(),
             pages: self.pages,
             inferred,
         }

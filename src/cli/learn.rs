@@ -60,7 +60,7 @@ pub fn learn(
                     learner.add_chunk(chunk);
                 }
             }
-            learner.finish()
+            learner
         });
         let read = for_each_batch(sources, Pass::First, stdin, &read_bytes, reporter, |batch, reporter| {
             let parsed = parse_batch(batch, fields, &mut pages);
@@ -104,7 +104,8 @@ pub fn learn(
             Ok(())
         });
         drop(to_learner);
-        let profiles = merging.join().expect("the learner thread does not panic");
+        // Finished here, on the pool (the learner's thread is not one of its threads).
+        let profiles = merging.join().expect("the learner thread does not panic").finish();
         give_back_freed_memory();
         read.map(|()| (profiles, read_bytes.load(std::sync::atomic::Ordering::Relaxed)))
     })
