@@ -1031,6 +1031,52 @@ fn an_article_of_short_paragraphs_alone_on_its_site_crawled_three_times_keeps_th
 }
 
 #[test]
+fn posts_sharing_a_long_biography_each_crawled_three_times_lose_it() {
+    // Three posts of a blog, each fetched three times (a widget line in two of the fetches):
+    // the biography is each page's one long paragraph, on every page of the site, and the
+    // posts' own paragraphs are short. A page's copies are the fetches of its post, not the
+    // whole site: the biography goes as the site's, the post stays.
+    let bio = "About me: I have written about advertising in New York for nineteen years, first for \
+               agencies and then for magazines, and before that I sold ads for a radio station in \
+               Ohio. I dislike most of what I write about, and I say so, which is why people read \
+               this blog and why some of them write to me to complain every single week.";
+    let posts = [
+        "Five of the worst print ads of the month, chosen by the readers who wrote in.",
+        "The best subway poster placement this year, and the worst one, side by side.",
+        "Why every bank now sounds like a yoga studio, in six slogans and one jingle.",
+    ];
+    let mut texts = Vec::new();
+    for (i, post) in posts.iter().enumerate() {
+        for widget in [
+            "",
+            "Most read: Storm closes the coast road 42",
+            "Most read: Ferry strike off 317",
+        ] {
+            let widget = if widget.is_empty() {
+                String::new()
+            } else {
+                format!("\n\n{widget}")
+            };
+            texts.push(format!(
+                "The Ad Desk\n\n{bio}\n\n{post}\n\nPost {i} of the month: reader letters are welcome.{widget}"
+            ));
+        }
+    }
+    let pages = pages_of_site(&texts, "addesk.example");
+    let profiles = Profiles::learn(pages.iter().copied());
+    for (k, page) in pages.iter().enumerate() {
+        let cleaned = Cleaner::new(&profiles).clean(page);
+        let post = posts[k / 3];
+        assert!(
+            !cleaned.body.contains("About me"),
+            "the biography goes: {}",
+            cleaned.body
+        );
+        assert!(cleaned.body.contains(post), "{post:?} is kept: {}", cleaned.body);
+    }
+}
+
+#[test]
 fn pages_sharing_only_a_long_biography_are_not_copies() {
     let bio = "About me: I have written about advertising in New York for nineteen years, first for \
                agencies and then for magazines, and before that I sold ads for a radio station in \

@@ -331,7 +331,13 @@ impl<'p> Cleaner<'p> {
                     true => self.copies(site, slots, short, short, true),
                     false => 0,
                 };
-                by_long.max(by_short)
+                // The key of all the paragraphs, when it passes, is checked by more of the
+                // page than the key of its long ones, which a long paragraph on every page of
+                // the site (an author's biography) can make pass for pages sharing only that.
+                match by_short {
+                    0 => by_long,
+                    n => n,
+                }
             }
             None => 0,
         };
