@@ -1030,16 +1030,19 @@ fn an_article_of_short_paragraphs_alone_on_its_site_crawled_three_times_keeps_th
     }
 }
 
+/// A blog author's biography: a long paragraph the blog prints on every page.
+const BIOGRAPHY: &str = "About me: I have written about advertising in New York for nineteen years, first \
+                         for agencies and then for magazines, and before that I sold ads for a radio station \
+                         in Ohio. I dislike most of what I write about, and I say so, which is why people \
+                         read this blog and why some of them write to me to complain every single week.";
+
 #[test]
 fn posts_sharing_a_long_biography_each_crawled_three_times_lose_it() {
     // Three posts of a blog, each fetched three times (a widget line in two of the fetches):
     // the biography is each page's one long paragraph, on every page of the site, and the
     // posts' own paragraphs are short. A page's copies are the fetches of its post, not the
     // whole site: the biography goes as the site's, the post stays.
-    let bio = "About me: I have written about advertising in New York for nineteen years, first for \
-               agencies and then for magazines, and before that I sold ads for a radio station in \
-               Ohio. I dislike most of what I write about, and I say so, which is why people read \
-               this blog and why some of them write to me to complain every single week.";
+    let bio = BIOGRAPHY;
     let posts = [
         "Five of the worst print ads of the month, chosen by the readers who wrote in.",
         "The best subway poster placement this year, and the worst one, side by side.",
@@ -1078,10 +1081,7 @@ fn posts_sharing_a_long_biography_each_crawled_three_times_lose_it() {
 
 #[test]
 fn pages_sharing_only_a_long_biography_are_not_copies() {
-    let bio = "About me: I have written about advertising in New York for nineteen years, first for \
-               agencies and then for magazines, and before that I sold ads for a radio station in \
-               Ohio. I dislike most of what I write about, and I say so, which is why people read \
-               this blog and why some of them write to me to complain every single week.";
+    let bio = BIOGRAPHY;
     let posts = [
         "Five of the worst print ads of the month.",
         "The best subway poster placement this year.",
