@@ -151,7 +151,37 @@ impl FactsView<'_> {
 
 /// The facts of consecutive pages, written into buffers shared by all of them: a few
 /// allocations a chunk where [`PageFacts`] takes several a page. Learn them with
-/// [`super::Learner::add_chunk`].
+/// [`super::Learner::add_chunk`], in the pages' order; the chunks may be computed on any
+/// threads.
+///
+/// ```
+/// use rayon::prelude::*;
+/// use reprint::clean::{FactsChunk, Learner, Page, Profiles, Scratch};
+///
+/// let texts: Vec<String> = (0..10)
+///     .map(|i| format!("Home | News\nStory {i} opens here, and the council met again.\nContact us"))
+///     .collect();
+/// let pages: Vec<Page<'_>> = texts
+///     .iter()
+///     .map(|text| Page { text, title: None, site: Some("a.example") })
+///     .collect();
+/// let chunks: Vec<FactsChunk> = pages
+///     .par_chunks(4)
+///     .enumerate()
+///     .map_init(Scratch::default, |scratch, (c, chunk)| {
+///         let mut facts = FactsChunk::new();
+///         for (i, page) in chunk.iter().enumerate() {
+///             facts.push(page, (c * 4 + i) as u64, scratch);
+///         }
+///         facts
+///     })
+///     .collect();
+/// let mut learner = Learner::new();
+/// for chunk in &chunks {
+///     learner.add_chunk(chunk);
+/// }
+/// assert_eq!(learner.finish(), Profiles::learn(pages.iter().copied()));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct FactsChunk {
     keys: Vec<u64>,
